@@ -1,0 +1,67 @@
+#include "app/bootstrap.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "base/crypto.h"
+#include "store/sql/migrator.h"
+
+namespace mailjuke::app {
+namespace fs = std::filesystem;
+
+namespace {
+Result<std::string> loadOrCreateKey(const std::string& path) {
+  std::error_code ec;
+  if (fs::exists(path, ec)) {
+    std::ifstream in(path, std::ios::binary);
+    std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (key.size() != 32)
+      return Error::invalid("platform.secret_key_file", path + " must hold exactly 32 bytes");
+    return key;
+  }
+  if (auto dir = fs::path(path).parent_path(); !dir.empty()) fs::create_directories(dir, ec);
+  std::string key = crypto::randomBytes(32);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    if (!out) return Error::invalid("platform.secret_key_file", "cannot write " + path);
+    out.write(key.data(), std::streamsize(key.size()));
+  }
+  ::chmod(path.c_str(), 0600);
+  spdlog::info("created a new secret key at {}", path);
+  return key;
+}
+}  // namespace
+
+core::Settings settingsFrom(const Config& c) {
+  core::Settings s;
+  s.platform_name = c.platform.name;
+  s.public_url = c.platform.public_url;
+  s.session_idle_seconds = c.security.session_idle_minutes * 60;
+  s.session_absolute_seconds = c.security.session_absolute_hours * 3600;
+  s.login_max_failures = c.security.login_max_failures;
+  s.login_window_seconds = c.security.login_window_minutes * 60;
+  s.password_ops = static_cast<unsigned long long>(c.security.password_hash_ops);
+  s.password_mem_bytes = static_cast<size_t>(c.security.password_hash_mem_kib) * 1024;
+  return s;
+}
+
+Result<std::unique_ptr<Bootstrapped>> bootstrap(const Config& config) {
+  auto b = std::make_unique<Bootstrapped>();
+  std::error_code ec;
+  fs::create_directories(config.platform.data_dir, ec);
+  if (ec)
+    return Error::invalid("platform.data_dir",
+                          "cannot create " + config.platform.data_dir + ": " + ec.message());
+  MJ_TRY_ASSIGN(b->secret_key, loadOrCreateKey(config.platform.secret_key_file));
+  MJ_TRY_ASSIGN(b->db, store::openDatabase(config.storage.url, size_t(config.storage.pool_size)));
+  MJ_TRY_ASSIGN(auto applied, store::migrate(*b->db));
+  for (const auto& name : applied) spdlog::info("applied migration {}", name);
+  b->ctx = std::make_unique<core::CoreContext>(
+      core::CoreContext{*b->db, b->clock, settingsFrom(config), b->secret_key});
+  return b;
+}
+
+}  // namespace mailjuke::app

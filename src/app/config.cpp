@@ -1,0 +1,205 @@
+#include "app/config.h"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <functional>
+#include <variant>
+
+extern char** environ;
+
+namespace mailjuke::app {
+namespace {
+
+using Target = std::variant<std::string*, int64_t*, std::vector<std::string>*>;
+struct Key {
+  const char* section;
+  const char* name;
+  Target target;
+};
+
+std::vector<Key> keysOf(Config& c) {
+  return {
+      {"platform", "name", &c.platform.name},
+      {"platform", "public_url", &c.platform.public_url},
+      {"platform", "mail_hostname", &c.platform.mail_hostname},
+      {"platform", "nameservers", &c.platform.nameservers},
+      {"platform", "data_dir", &c.platform.data_dir},
+      {"platform", "secret_key_file", &c.platform.secret_key_file},
+      {"platform", "operator_email", &c.platform.operator_email},
+      {"storage", "url", &c.storage.url},
+      {"storage", "pool_size", &c.storage.pool_size},
+      {"http", "listen", &c.http.listen},
+      {"http", "max_connections", &c.http.max_connections},
+      {"http", "io_threads", &c.http.io_threads},
+      {"http", "worker_threads", &c.http.worker_threads},
+      {"http", "web_root", &c.http.web_root},
+      {"dns", "listen", &c.dns.listen},
+      {"dns", "axfr_allow", &c.dns.axfr_allow},
+      {"dns", "notify", &c.dns.notify},
+      {"smtp", "mx_listen", &c.smtp.mx_listen},
+      {"smtp", "submission_listen", &c.smtp.submission_listen},
+      {"smtp", "submissions_listen", &c.smtp.submissions_listen},
+      {"imap", "listen", &c.imap.listen},
+      {"imap", "imaps_listen", &c.imap.imaps_listen},
+      {"delivery", "resolver", &c.delivery.resolver},
+      {"delivery", "relay", &c.delivery.relay},
+      {"delivery", "port", &c.delivery.port},
+      {"billing", "provider", &c.billing.provider},
+      {"registrar", "provider", &c.registrar.provider},
+      {"security", "session_idle_minutes", &c.security.session_idle_minutes},
+      {"security", "session_absolute_hours", &c.security.session_absolute_hours},
+      {"security", "login_max_failures", &c.security.login_max_failures},
+      {"security", "login_window_minutes", &c.security.login_window_minutes},
+      {"security", "password_hash_mem_kib", &c.security.password_hash_mem_kib},
+      {"security", "password_hash_ops", &c.security.password_hash_ops},
+      {"security", "rate_limit_per_minute", &c.security.rate_limit_per_minute},
+  };
+}
+
+std::string fullName(const Key& k) { return std::string(k.section) + "." + k.name; }
+
+Status setFromText(const Key& k, const std::string& text) {
+  if (auto* s = std::get_if<std::string*>(&k.target)) {
+    **s = text;
+  } else if (auto* n = std::get_if<int64_t*>(&k.target)) {
+    int64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size())
+      return Error::invalid(fullName(k), "expected an integer, got '" + text + "'");
+    **n = v;
+  } else {
+    auto* list = std::get<std::vector<std::string>*>(k.target);
+    list->clear();
+    size_t start = 0;
+    while (start <= text.size() && !text.empty()) {
+      size_t comma = text.find(',', start);
+      if (comma == std::string::npos) comma = text.size();
+      if (comma > start) list->push_back(text.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+  return {};
+}
+
+Status setFromToml(const Key& k, const toml::node& node) {
+  if (auto* s = std::get_if<std::string*>(&k.target)) {
+    auto v = node.value<std::string>();
+    if (!v || !node.is_string()) return Error::invalid(fullName(k), "expected a string");
+    **s = *v;
+  } else if (auto* n = std::get_if<int64_t*>(&k.target)) {
+    if (!node.is_integer()) return Error::invalid(fullName(k), "expected an integer");
+    **n = *node.value<int64_t>();
+  } else {
+    auto* arr = node.as_array();
+    if (!arr) return Error::invalid(fullName(k), "expected an array of strings");
+    auto* list = std::get<std::vector<std::string>*>(k.target);
+    list->clear();
+    for (const auto& item : *arr) {
+      if (!item.is_string()) return Error::invalid(fullName(k), "expected an array of strings");
+      list->push_back(*item.value<std::string>());
+    }
+  }
+  return {};
+}
+
+Status validate(const Config& c) {
+  auto positive = [](const char* name, int64_t v, int64_t max) -> Status {
+    if (v < 1 || v > max)
+      return Error::invalid(name, "must be between 1 and " + std::to_string(max));
+    return {};
+  };
+  MJ_TRY(positive("storage.pool_size", c.storage.pool_size, 256));
+  MJ_TRY(positive("http.max_connections", c.http.max_connections, 1000000));
+  MJ_TRY(positive("http.io_threads", c.http.io_threads, 256));
+  MJ_TRY(positive("http.worker_threads", c.http.worker_threads, 1024));
+  MJ_TRY(positive("security.session_idle_minutes", c.security.session_idle_minutes, 100000));
+  MJ_TRY(positive("security.session_absolute_hours", c.security.session_absolute_hours, 10000));
+  MJ_TRY(positive("security.login_max_failures", c.security.login_max_failures, 100));
+  MJ_TRY(positive("security.login_window_minutes", c.security.login_window_minutes, 1440));
+  MJ_TRY(positive("security.rate_limit_per_minute", c.security.rate_limit_per_minute, 10000000));
+  MJ_TRY(positive("delivery.port", c.delivery.port, 65535));
+  if (c.security.password_hash_mem_kib < 19 * 1024 && c.security.password_hash_ops < 2)
+    return Error::invalid("security.password_hash_mem_kib", "below the OWASP ASVS Argon2id floor");
+  if (c.security.password_hash_mem_kib < 8)
+    return Error::invalid("security.password_hash_mem_kib", "too small");
+  if (c.billing.provider != "sandbox" && c.billing.provider != "stripe")
+    return Error::invalid("billing.provider", "must be sandbox or stripe");
+  if (c.registrar.provider != "sandbox")
+    return Error::invalid("registrar.provider", "must be sandbox");
+  if (c.platform.nameservers.empty())
+    return Error::invalid("platform.nameservers", "at least one nameserver is required");
+  return {};
+}
+
+}  // namespace
+
+void Config::finish() {
+  if (platform.secret_key_file.empty())
+    platform.secret_key_file = platform.data_dir + "/secret.key";
+  if (storage.url.empty()) storage.url = "sqlite:" + platform.data_dir + "/mailjuke.db";
+}
+
+std::map<std::string, std::string> environmentMap() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv = *e;
+    auto eq = kv.find('=');
+    if (eq != std::string::npos) out[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<Config> loadConfig(const std::string& path, const std::map<std::string, std::string>& env) {
+  Config c;
+  auto keys = keysOf(c);
+  if (!path.empty()) {
+    toml::table table;
+    try {
+      table = toml::parse_file(path);
+    } catch (const toml::parse_error& e) {
+      return Error::invalid("config", std::string("cannot parse ") + path + ": " +
+                                          std::string(e.description()) + " at line " +
+                                          std::to_string(e.source().begin.line));
+    }
+    for (auto& [section, value] : table) {
+      auto* sub = value.as_table();
+      if (!sub)
+        return Error::invalid(std::string(section.str()), "unknown key (expected a [section])");
+      for (auto& [name, node] : *sub) {
+        const Key* found = nullptr;
+        for (const auto& k : keys)
+          if (section.str() == k.section && name.str() == k.name) found = &k;
+        if (!found)
+          return Error::invalid(std::string(section.str()) + "." + std::string(name.str()),
+                                "unknown key");
+        MJ_TRY(setFromToml(*found, node));
+      }
+    }
+  }
+  // MAILJUKE_<SECTION>_<KEY>: only variables naming a known section are config; others (for
+  // example MAILJUKE_BIN used by scripts) are not ours.
+  for (const auto& [var, value] : env) {
+    if (var.rfind("MAILJUKE_", 0) != 0) continue;
+    std::string rest = var.substr(9);
+    bool section_known = false;
+    const Key* found = nullptr;
+    for (const auto& k : keys) {
+      std::string sec = k.section;
+      for (auto& ch : sec) ch = char(std::toupper(ch));
+      if (rest.rfind(sec + "_", 0) != 0) continue;
+      section_known = true;
+      std::string name = k.name;
+      for (auto& ch : name) ch = char(std::toupper(ch));
+      if (rest == sec + "_" + name) found = &k;
+    }
+    if (!section_known) continue;
+    if (!found) return Error::invalid(var, "unknown configuration key");
+    MJ_TRY(setFromText(*found, value));
+  }
+  c.finish();
+  MJ_TRY(validate(c));
+  return c;
+}
+
+}  // namespace mailjuke::app

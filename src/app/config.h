@@ -1,0 +1,78 @@
+// Configuration: embedded defaults, then a TOML file (--config), then MAILJUKE_<SECTION>_<KEY>
+// environment overrides. Unknown keys and bad values are errors naming the key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+
+namespace mailjuke::app {
+
+struct Config {
+  struct Platform {
+    std::string name = "MailJuke";
+    std::string public_url = "http://127.0.0.1:8080";
+    std::string mail_hostname = "mail.mailjuke.test";
+    std::vector<std::string> nameservers = {"ns1.mailjuke.test", "ns2.mailjuke.test"};
+    std::string data_dir = "var";
+    std::string secret_key_file;  // default: <data_dir>/secret.key
+    std::string operator_email = "operator@mailjuke.test";
+  } platform;
+  struct Storage {
+    std::string url;  // default: sqlite:<data_dir>/mailjuke.db
+    int64_t pool_size = 8;
+  } storage;
+  struct Http {
+    std::string listen = "127.0.0.1:8080";
+    int64_t max_connections = 10000;
+    int64_t io_threads = 2;
+    int64_t worker_threads = 4;
+    std::string web_root = "web";
+  } http;
+  struct Dns {
+    std::string listen = "127.0.0.1:8053";
+    std::vector<std::string> axfr_allow;
+    std::vector<std::string> notify;
+  } dns;
+  struct Smtp {
+    std::string mx_listen = "127.0.0.1:2525";
+    std::string submission_listen = "127.0.0.1:2587";
+    std::string submissions_listen = "127.0.0.1:2465";
+  } smtp;
+  struct Imap {
+    std::string listen = "127.0.0.1:2143";
+    std::string imaps_listen = "127.0.0.1:2993";
+  } imap;
+  struct Delivery {
+    std::string resolver = "127.0.0.1:53";
+    std::string relay;
+    int64_t port = 25;
+  } delivery;
+  struct Billing {
+    std::string provider = "sandbox";
+  } billing;
+  struct Registrar {
+    std::string provider = "sandbox";
+  } registrar;
+  struct Security {
+    int64_t session_idle_minutes = 30;
+    int64_t session_absolute_hours = 12;
+    int64_t login_max_failures = 10;
+    int64_t login_window_minutes = 15;
+    int64_t password_hash_mem_kib = 19 * 1024;
+    int64_t password_hash_ops = 2;
+    int64_t rate_limit_per_minute = 6000;
+  } security;
+
+  // Fills in paths that default relative to data_dir.
+  void finish();
+};
+
+// Loads defaults + file (empty path: none) + environment. Errors name the offending key.
+Result<Config> loadConfig(const std::string& path, const std::map<std::string, std::string>& env);
+std::map<std::string, std::string> environmentMap();
+
+}  // namespace mailjuke::app

@@ -1,0 +1,143 @@
+#include "app/server_main.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "app/bootstrap.h"
+#include "base/crypto.h"
+#include "base/encoding.h"
+#include "base/json.h"
+#include "core/accounts/account_service.h"
+#include "core/workspaces/workspace_service.h"
+#include "net/runtime.h"
+#include "server/http/api/api.h"
+#include "server/http/http_server.h"
+
+namespace mailjuke::app {
+namespace {
+
+int report(const Error& e) {
+  std::string field = e.fields.empty() ? "" : e.fields.front().field + ": ";
+  std::cerr << "mailjuke: " << field << e.message << "\n";
+  return e.code == ErrorCode::kInvalid ? 2 : 1;
+}
+
+// Writes <data_dir>/listeners.json atomically (tests and operators read it).
+void writeListeners(const Config& c, const Json& listeners) {
+  std::string path = c.platform.data_dir + "/listeners.json";
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << listeners.dump(2) << "\n";
+  }
+  std::filesystem::rename(tmp, path);
+}
+
+std::string generatedPassword() {
+  // 24 characters from a 32-symbol alphabet: 120 bits.
+  return toLowerAscii(base32Encode(crypto::randomBytes(15)));
+}
+
+}  // namespace
+
+int migrateOnly(const Config& config) {
+  auto b = bootstrap(config);
+  if (!b.ok()) return report(b.error());
+  std::cout << "database is up to date\n";
+  return 0;
+}
+
+int createOperator(const Config& config, const std::string& email, const std::string& password) {
+  auto b = bootstrap(config);
+  if (!b.ok()) return report(b.error());
+  core::AccountService accounts(*(*b)->ctx);
+  auto id = accounts.createOperator(email, password, "Operator");
+  if (!id.ok()) return report(id.error());
+  std::cout << "created operator " << email << " (" << *id << ")\n";
+  return 0;
+}
+
+int resetPassword(const Config& config, const std::string& email, const std::string& password) {
+  auto b = bootstrap(config);
+  if (!b.ok()) return report(b.error());
+  core::AccountService accounts(*(*b)->ctx);
+  auto st = accounts.setPassword(email, password);
+  if (!st.ok()) return report(st.error());
+  std::cout << "password changed for " << email << "; all of its sessions were ended\n";
+  return 0;
+}
+
+int serve(const Config& config, const std::string& only) {
+  // Block the shutdown signals in every thread; the main thread waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  auto boot = bootstrap(config);
+  if (!boot.ok()) return report(boot.error());
+  auto& b = **boot;
+  core::AccountService accounts(*b.ctx);
+  core::WorkspaceService workspaces(*b.ctx);
+
+  auto has_operator = accounts.anyOperatorExists();
+  if (!has_operator.ok()) return report(has_operator.error());
+  if (!*has_operator) {
+    std::string password = generatedPassword();
+    auto id = accounts.createOperator(config.platform.operator_email, password, "Operator");
+    if (!id.ok()) return report(id.error());
+    std::cout << "First start: created the operator account.\n  e-mail:   "
+              << config.platform.operator_email << "\n  password: " << password
+              << "   (shown once; change it after signing in)\n"
+              << std::flush;
+  }
+
+  auto wants = [&](const char* role) {
+    return only.empty() || only.find(role) != std::string::npos;
+  };
+  net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
+  api::Api api(
+      {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
+      {*b.ctx, accounts, workspaces});
+  server::HttpServerOptions http_opts;
+  http_opts.listen = config.http.listen;
+  http_opts.max_connections = size_t(config.http.max_connections);
+  server::HttpServer http(runtime, http_opts, api);
+  api.metrics().addGauge("mailjuke_http_open_connections", "Open HTTP connections",
+                         [&http] { return double(http.openConnections()); });
+  api.metrics().addGauge("mailjuke_db_pool_size", "Database connections in the pool",
+                         [&b] { return double(b.db->poolSize()); });
+  api.metrics().addGauge("mailjuke_db_pool_in_use", "Database connections in use",
+                         [&b] { return double(b.db->poolInUse()); });
+
+  Json listeners = Json::object();
+  try {
+    if (wants("http")) listeners["http"] = http.start();
+  } catch (const std::exception& e) {
+    std::cerr << "mailjuke: cannot listen: " << e.what() << "\n";
+    return 1;
+  }
+  runtime.start();
+  writeListeners(config, listeners);
+  for (auto& [name, addr] : listeners.items())
+    spdlog::info("listening: {} on {}", name, addr.get<std::string>());
+  if (listeners.contains("http"))
+    std::cout << "Dashboard: http://" << listeners["http"].get<std::string>() << "/\n"
+              << std::flush;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("received signal {}, shutting down", sig);
+  if (wants("http")) http.shutdown(std::chrono::seconds(8));
+  runtime.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace mailjuke::app

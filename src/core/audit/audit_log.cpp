@@ -1,0 +1,70 @@
+#include "core/audit/audit_log.h"
+
+#include "base/clock.h"
+#include "base/ids.h"
+
+namespace mailjuke::core {
+
+Status recordAudit(store::Tx& tx, const Principal& actor, const AuditEntry& e, int64_t now) {
+  auto r = tx.exec(
+      "INSERT INTO audit_events (id, workspace_id, actor_type, actor_id, action, target_type, "
+      "target_id, ip, user_agent, data, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+      {newId("evt"), e.workspace_id.empty() ? store::Value(nullptr) : store::Value(e.workspace_id),
+       actor.actorType(),
+       actor.actorId().empty() ? store::Value(nullptr) : store::Value(actor.actorId()), e.action,
+       e.target_type.empty() ? store::Value(nullptr) : store::Value(e.target_type),
+       e.target_id.empty() ? store::Value(nullptr) : store::Value(e.target_id), actor.ip,
+       actor.user_agent.substr(0, 512), e.data.dump(), now});
+  if (!r.ok()) return std::move(r).error();
+  return {};
+}
+
+Json auditRowToJson(const store::Row& r) {
+  Json data = Json::parse(r.text(9), nullptr, false);
+  return {
+      {"id", r.text(0)},
+      {"workspace_id", r.optText(1) ? Json(*r.optText(1)) : Json(nullptr)},
+      {"actor", {{"type", r.text(2)}, {"id", r.optText(3) ? Json(*r.optText(3)) : Json(nullptr)}}},
+      {"action", r.text(4)},
+      {"target",
+       {{"type", r.optText(5) ? Json(*r.optText(5)) : Json(nullptr)},
+        {"id", r.optText(6) ? Json(*r.optText(6)) : Json(nullptr)}}},
+      {"ip", r.text(7)},
+      {"user_agent", r.text(8)},
+      {"data", data.is_discarded() ? Json::object() : data},
+      {"created_at", formatRfc3339(r.integer(10))}};
+}
+
+Result<Page> listAudit(store::Tx& tx, const AuditQuery& q) {
+  std::string sql =
+      "SELECT id, workspace_id, actor_type, actor_id, action, target_type, target_id, ip, "
+      "user_agent, data, created_at FROM audit_events WHERE workspace_id = ?";
+  store::Params p{q.workspace_id};
+  if (q.cursor) {
+    sql += " AND id < ?";
+    p.push_back(*q.cursor);
+  }
+  if (q.action) {
+    if (!q.action->empty() && q.action->back() == '.') {
+      sql += " AND action LIKE ?";
+      p.push_back(*q.action + "%");
+    } else {
+      sql += " AND action = ?";
+      p.push_back(*q.action);
+    }
+  }
+  if (q.actor_id) {
+    sql += " AND actor_id = ?";
+    p.push_back(*q.actor_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  p.push_back(int64_t(q.limit + 1));
+  MJ_TRY_ASSIGN(auto rows, tx.query(sql, p));
+  Page page;
+  for (size_t i = 0; i < rows.size() && i < size_t(q.limit); ++i)
+    page.data.push_back(auditRowToJson(rows[i]));
+  if (rows.size() > size_t(q.limit)) page.next_cursor = rows[q.limit - 1].text(0);
+  return page;
+}
+
+}  // namespace mailjuke::core

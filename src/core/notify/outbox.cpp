@@ -1,0 +1,100 @@
+#include "core/notify/outbox.h"
+
+#include "base/ids.h"
+
+namespace mailjuke::core {
+
+std::string htmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+std::string renderHtml(const Email& e) {
+  std::string html = "<!doctype html><html><body style=\"font-family:sans-serif\">";
+  size_t start = 0;
+  while (start <= e.text.size()) {
+    size_t end = e.text.find("\n\n", start);
+    if (end == std::string::npos) end = e.text.size();
+    std::string para = e.text.substr(start, end - start);
+    if (!para.empty()) {
+      std::string escaped = htmlEscape(para);
+      // Lines that are URLs become links.
+      if (para.rfind("http://", 0) == 0 || para.rfind("https://", 0) == 0)
+        html += "<p><a href=\"" + escaped + "\">" + escaped + "</a></p>";
+      else
+        html += "<p>" + escaped + "</p>";
+    }
+    start = end + 2;
+  }
+  return html + "</body></html>";
+}
+}  // namespace
+
+Status enqueueEmail(store::Tx& tx, const Email& e, int64_t now) {
+  auto r = tx.exec(
+      "INSERT INTO outbox (id, kind, to_address, user_id, subject, body_text, body_html, status, "
+      "created_at) VALUES (?,?,?,?,?,?,?,'pending',?)",
+      {newId("eml"), e.kind, e.to,
+       e.user_id.empty() ? store::Value(nullptr) : store::Value(e.user_id), e.subject, e.text,
+       renderHtml(e), now});
+  if (!r.ok()) return std::move(r).error();
+  return {};
+}
+
+Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
+                        std::optional<std::string> cursor, int limit) {
+  std::string sql =
+      "SELECT id, kind, to_address, subject, body_text, body_html, status, created_at FROM outbox "
+      "WHERE 1=1";
+  store::Params p;
+  if (to) {
+    sql += " AND to_address = ?";
+    p.push_back(*to);
+  }
+  if (cursor) {
+    sql += " AND id < ?";
+    p.push_back(*cursor);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  p.push_back(int64_t(limit + 1));
+  MJ_TRY_ASSIGN(auto rows, tx.query(sql, p));
+  Page page;
+  for (size_t i = 0; i < rows.size() && i < size_t(limit); ++i) {
+    const auto& r = rows[i];
+    page.data.push_back({{"id", r.text(0)},
+                         {"kind", r.text(1)},
+                         {"to", r.text(2)},
+                         {"subject", r.text(3)},
+                         {"text", r.text(4)},
+                         {"html", r.text(5)},
+                         {"status", r.text(6)},
+                         {"created_at", formatRfc3339(r.integer(7))}});
+  }
+  if (rows.size() > size_t(limit)) page.next_cursor = rows[limit - 1].text(0);
+  return page;
+}
+
+}  // namespace mailjuke::core

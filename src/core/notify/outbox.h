@@ -1,0 +1,27 @@
+// Outgoing e-mail is written to the outbox table (in the caller's transaction) with a rendered
+// text and HTML body; the mail server delivers it once it exists. Operators read it through
+// /api/v1/admin/outbox, and tests read verification links from it.
+#pragma once
+
+#include <string>
+
+#include "core/context.h"
+
+namespace mailjuke::core {
+
+struct Email {
+  std::string kind;  // verify_email, password_reset, invitation, security_alert, ...
+  std::string to;
+  std::string user_id;  // empty for people without an account
+  std::string subject;
+  std::string text;
+};
+
+// Renders the HTML alternative from the text (escaped, paragraphs, links) and enqueues.
+Status enqueueEmail(store::Tx& tx, const Email& email, int64_t now);
+std::string htmlEscape(std::string_view s);
+
+Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
+                        std::optional<std::string> cursor, int limit);
+
+}  // namespace mailjuke::core

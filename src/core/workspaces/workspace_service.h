@@ -1,0 +1,56 @@
+// Workspaces (tenants), memberships, invitations and API keys. Every call authorizes the
+// principal against the permission table; another workspace's resources are "not found".
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "base/json.h"
+#include "core/access/principal.h"
+#include "core/audit/audit_log.h"
+#include "core/context.h"
+
+namespace mailjuke::core {
+
+class WorkspaceService {
+ public:
+  explicit WorkspaceService(CoreContext& ctx) : ctx_(ctx) {}
+
+  // The principal's role in `ws`, or NotFound (never Forbidden) when it has none.
+  static Result<Role> roleIn(store::Tx& tx, const Principal& p, const std::string& ws);
+  // roleIn + the permission table: Forbidden when the role may not.
+  static Result<Role> authorize(store::Tx& tx, const Principal& p, const std::string& ws, Action a);
+
+  Result<Page> list(const Principal& p, std::optional<std::string> cursor, int limit);
+  Result<Json> create(const Principal& p, const std::string& name,
+                      const std::optional<std::string>& region);
+  Result<Json> get(const Principal& p, const std::string& ws);
+  Result<Json> update(const Principal& p, const std::string& ws, const Json& patch);
+  Status remove(const Principal& p, const std::string& ws, const std::string& confirm_name);
+
+  Result<Page> listMembers(const Principal& p, const std::string& ws,
+                           std::optional<std::string> cursor, int limit);
+  Result<Json> invite(const Principal& p, const std::string& ws, const std::string& email,
+                      const std::string& role);
+  Result<Json> changeRole(const Principal& p, const std::string& ws, const std::string& mem,
+                          const std::string& role);
+  Status removeMember(const Principal& p, const std::string& ws, const std::string& mem);
+  Result<Json> acceptInvitation(const Principal& p, const std::string& token);
+
+  Result<Page> listKeys(const Principal& p, const std::string& ws,
+                        std::optional<std::string> cursor, int limit);
+  Result<Json> createKey(const Principal& p, const std::string& ws, const std::string& name,
+                         const std::string& role);
+  Status revokeKey(const Principal& p, const std::string& ws, const std::string& key);
+  // Resolves "mj_..." to a principal; NotFound/Unauthenticated when unknown or revoked.
+  Result<Principal> authenticateKey(const std::string& key, const std::string& ip,
+                                    const std::string& ua);
+
+  Result<Page> audit(const Principal& p, AuditQuery q);
+
+ private:
+  Json workspaceJson(const store::Row& r, Role role) const;
+  CoreContext& ctx_;
+};
+
+}  // namespace mailjuke::core
