@@ -63,7 +63,7 @@ TEST(Ids, PrefixedAndTimeOrdered) {
   std::string b = newId("usr");
   EXPECT_TRUE(hasIdPrefix(a, "usr"));
   EXPECT_FALSE(hasIdPrefix(a, "ws"));
-  EXPECT_EQ(a.size(), 31u);
+  EXPECT_EQ(a.size(), 30u);  // "usr_" + 10 time chars + 16 random chars
   EXPECT_NE(a, b);
 }
 

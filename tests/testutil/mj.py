@@ -42,6 +42,8 @@ class Server:
             "MAILJUKE_PLATFORM_PUBLIC_URL": "http://127.0.0.1",
             "MAILJUKE_HTTP_WEB_ROOT": os.path.join(os.path.dirname(__file__), "../../web"),
         })
+        if storage is None and os.environ.get("MAILJUKE_TEST_STORAGE") == "postgres":
+            storage = pg_database()
         if storage:
             self.env["MAILJUKE_STORAGE_URL"] = storage
         if env:

@@ -143,11 +143,13 @@ Result<NewSession> AccountService::createSession(store::Tx& tx, const std::strin
 
 Status AccountService::throttle(store::Tx& tx, const std::string& subject, int64_t now) {
   int64_t since = now - ctx_.settings.login_window_seconds;
+  // One address may front many people (offices, NAT): it gets ten accounts' worth of failures.
+  int64_t max = ctx_.settings.login_max_failures * (subject.rfind("ip:", 0) == 0 ? 10 : 1);
   MJ_TRY_ASSIGN(
       auto row,
       tx.queryOne("SELECT COUNT(*), MIN(at) FROM login_failures WHERE subject = ? AND at > ?",
                   {subject, since}));
-  if (row && row->integer(0) >= ctx_.settings.login_max_failures) {
+  if (row && row->integer(0) >= max) {
     Error e = Error::make(ErrorCode::kRateLimited, "too many failed logins; try again later");
     e.retry_after_seconds =
         int(std::max<int64_t>(1, row->integer(1) + ctx_.settings.login_window_seconds - now));

@@ -3,6 +3,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -97,6 +98,20 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
     }
   }
 
+  // After refusing a request early (413, 431) the client may still be sending: read and discard
+  // a bounded amount so it sees our answer instead of a connection reset.
+  awaitable<void> drain(Connection& conn) {
+    boost::system::error_code ec;
+    conn.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    std::array<char, 16384> scratch;
+    size_t total = 0;
+    conn.stream.expires_after(std::chrono::seconds(2));
+    while (!ec && total < 8 * 1024 * 1024) {
+      total += co_await conn.stream.async_read_some(net::asio::buffer(scratch),
+                                                    redirect_error(use_awaitable, ec));
+    }
+  }
+
   awaitable<void> session(std::shared_ptr<Connection> conn) {
     auto self = shared_from_this();
     std::string ip;
@@ -173,6 +188,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         std::lock_guard lk(mu);
         conn->busy = false;
       }
+      if (!ec && reject_status) co_await drain(*conn);
       if (ec || !keep) break;
     }
     boost::system::error_code ignored;

@@ -53,6 +53,7 @@ void addAuthRoutes(Api& api) {
            }});
   api.add({"POST", "/api/v1/auth/logout", "Sign out", "auth", Auth::kUser, 1024,
            [&api, &acc](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(JsonInput::from(c.body, {}));
              MJ_TRY(acc.logout(c.principal));
              auto res = http::Response::empty(204);
              res.headers.add("set-cookie", api.sessionCookie(c.req, "", true));
