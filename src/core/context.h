@@ -32,10 +32,10 @@ struct CoreContext {
 // A page of a cursor-paginated list (API.md: {data, next_cursor}).
 struct Page {
   Json data = Json::array();
+  std::optional<std::string> raw_data;  // a serialised array, set instead of `data` on hot paths
   std::optional<std::string> next_cursor;
-  Json toJson() const {
-    return {{"data", data}, {"next_cursor", next_cursor ? Json(*next_cursor) : Json(nullptr)}};
-  }
+  Json toJson() const;
+  std::string render() const;  // {"data": [...], "next_cursor": ...}
 };
 
 }  // namespace mailjuke::core

@@ -9,6 +9,10 @@
 #include "core/access/principal.h"
 #include "core/context.h"
 
+namespace mailjuke {
+class JsonWriter;
+}
+
 namespace mailjuke::core {
 
 struct AuditEntry {
@@ -31,5 +35,6 @@ struct AuditQuery {
 // Newest first.
 Result<Page> listAudit(store::Tx& tx, const AuditQuery& q);
 Json auditRowToJson(const store::Row& r);
+void writeAuditRow(JsonWriter& w, const store::Row& r);
 
 }  // namespace mailjuke::core

@@ -76,7 +76,7 @@ Result<Json> WorkspaceService::createKey(const Principal& p, const std::string& 
 Status WorkspaceService::revokeKey(const Principal& p, const std::string& ws,
                                    const std::string& key) {
   int64_t now = ctx_.clock.nowSeconds();
-  return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+  Status st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY(authorize(tx, p, ws, Action::kApiKeysManage));
     MJ_TRY_ASSIGN(auto n, tx.exec("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND "
                                   "workspace_id = ? AND revoked_at IS NULL",
@@ -84,6 +84,8 @@ Status WorkspaceService::revokeKey(const Principal& p, const std::string& ws,
     if (n == 0) return Error::notFound("API key");
     return recordAudit(tx, p, {ws, "api_key.revoke", "api_key", key}, now);
   });
+  forgetKeys();
+  return st;
 }
 
 Result<Principal> WorkspaceService::authenticateKey(const std::string& key, const std::string& ip,
@@ -91,6 +93,17 @@ Result<Principal> WorkspaceService::authenticateKey(const std::string& key, cons
   const Error bad = Error::make(ErrorCode::kUnauthenticated, "invalid or revoked API key");
   if (key.rfind("mj_", 0) != 0 || key.size() > 100) return bad;
   int64_t now = ctx_.clock.nowSeconds();
+  std::string digest = crypto::sha256Hex(key);
+  {
+    std::lock_guard lk(key_cache_mu_);
+    auto it = key_cache_.find(digest);
+    if (it != key_cache_.end() && it->second.expires_at > now) {
+      Principal p = it->second.principal;
+      p.ip = ip;
+      p.user_agent = ua;
+      return p;
+    }
+  }
   MJ_TRY_ASSIGN(auto row, ctx_.db.read<std::optional<store::Row>>([&](store::Tx& tx) {
     return tx.queryOne(
         "SELECT k.id, k.workspace_id, k.role, k.last_used_at FROM api_keys k JOIN workspaces w "
@@ -111,9 +124,19 @@ Result<Principal> WorkspaceService::authenticateKey(const std::string& key, cons
   p.api_key_id = row->text(0);
   p.key_workspace_id = row->text(1);
   p.key_role = parseRole(row->text(2)).value_or(Role::kViewer);
+  {
+    std::lock_guard lk(key_cache_mu_);
+    if (key_cache_.size() > 100000) key_cache_.clear();
+    key_cache_[digest] = CachedKey{p, now + 10};
+  }
   p.ip = ip;
   p.user_agent = ua;
   return p;
+}
+
+void WorkspaceService::forgetKeys() {
+  std::lock_guard lk(key_cache_mu_);
+  key_cache_.clear();
 }
 
 }  // namespace mailjuke::core

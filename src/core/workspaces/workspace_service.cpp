@@ -173,7 +173,7 @@ Result<Json> WorkspaceService::update(const Principal& p, const std::string& ws,
 Status WorkspaceService::remove(const Principal& p, const std::string& ws,
                                 const std::string& confirm_name) {
   int64_t now = ctx_.clock.nowSeconds();
-  return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+  Status st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY(authorize(tx, p, ws, Action::kWorkspaceDelete));
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT name FROM workspaces WHERE id = ?", {ws}));
     if (!row) return Error::notFound("workspace");
@@ -189,6 +189,8 @@ Status WorkspaceService::remove(const Principal& p, const std::string& ws,
         {now, ws}));
     return recordAudit(tx, p, {ws, "workspace.delete", "workspace", ws}, now);
   });
+  forgetKeys();
+  return st;
 }
 
 Result<Page> WorkspaceService::audit(const Principal& p, AuditQuery q) {

@@ -2,8 +2,10 @@
 // principal against the permission table; another workspace's resources are "not found".
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "base/json.h"
 #include "core/access/principal.h"
@@ -50,7 +52,17 @@ class WorkspaceService {
 
  private:
   Json workspaceJson(const store::Row& r, Role role) const;
+  void forgetKeys();
   CoreContext& ctx_;
+  // Cache of key digest → principal, so an API call does not query the key on every request.
+  // Entries live 10 s; revocation and workspace deletion clear it on this node at once (other
+  // nodes sharing the database see a revocation within those 10 s).
+  struct CachedKey {
+    Principal principal;
+    int64_t expires_at;
+  };
+  std::mutex key_cache_mu_;
+  std::unordered_map<std::string, CachedKey> key_cache_;
 };
 
 }  // namespace mailjuke::core

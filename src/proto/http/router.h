@@ -20,15 +20,20 @@ class Router {
     std::map<std::string, std::string> params;
   };
 
-  void add(R route) { routes_.push_back(std::move(route)); }
+  void add(R route) {
+    routes_.push_back(std::move(route));
+    patterns_.clear();
+    for (const auto& r : routes_) patterns_.push_back(splitPath(r.pattern));
+  }
   const std::vector<R>& routes() const { return routes_; }
 
   Match match(std::string_view method, std::string_view path) const {
     Match m;
     auto segs = splitPath(path);
-    for (const auto& r : routes_) {
+    for (size_t i = 0; i < routes_.size(); ++i) {
+      const auto& r = routes_[i];
       std::map<std::string, std::string> params;
-      if (!matches(r.pattern, segs, params)) continue;
+      if (!matches(patterns_[i], segs, params)) continue;
       m.path_matched = true;
       if (r.method == method || (method == "HEAD" && r.method == "GET")) {
         m.route = &r;
@@ -40,9 +45,9 @@ class Router {
   }
 
  private:
-  static bool matches(std::string_view pattern, const std::vector<std::string_view>& segs,
+  static bool matches(const std::vector<std::string_view>& ps,
+                      const std::vector<std::string_view>& segs,
                       std::map<std::string, std::string>& params) {
-    auto ps = splitPath(pattern);
     if (ps.size() != segs.size()) return false;
     for (size_t i = 0; i < ps.size(); ++i) {
       auto p = ps[i];
@@ -57,6 +62,7 @@ class Router {
   }
 
   std::vector<R> routes_;
+  std::vector<std::vector<std::string_view>> patterns_;  // views into routes_[i].pattern
 };
 
 }  // namespace mailjuke::http

@@ -12,7 +12,7 @@ void addAdminRoutes(Api& api) {
              MJ_TRY_ASSIGN(auto page, api.services().ctx.db.read<core::Page>([&](store::Tx& tx) {
                return core::listOutbox(tx, to, c.cursor(), limit);
              }));
-             return jsonResponse(200, page.toJson());
+             return http::Response::json(200, page.render());
            }});
 }
 

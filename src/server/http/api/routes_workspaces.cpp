@@ -10,7 +10,7 @@ void addWorkspaceRoutes(Api& api) {
            [&ws](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(int limit, c.limit());
              MJ_TRY_ASSIGN(auto page, ws.list(c.principal, c.cursor(), limit));
-             return jsonResponse(200, page.toJson());
+             return http::Response::json(200, page.render());
            }});
   api.add({"POST", "/api/v1/workspaces", "Create a workspace (you become its owner)", "workspaces",
            Auth::kUser, 16 * 1024,
@@ -57,7 +57,7 @@ void addWorkspaceRoutes(Api& api) {
              MJ_TRY_ASSIGN(int limit, c.limit());
              MJ_TRY_ASSIGN(auto page,
                            ws.listMembers(c.principal, c.param("ws"), c.cursor(), limit));
-             return jsonResponse(200, page.toJson());
+             return http::Response::json(200, page.render());
            }});
   api.add({"POST", "/api/v1/workspaces/{ws}/members", "Invite someone by e-mail", "members",
            Auth::kAny, 8 * 1024,
@@ -96,7 +96,7 @@ void addWorkspaceRoutes(Api& api) {
            "api-keys", Auth::kAny, 0, [&ws](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(int limit, c.limit());
              MJ_TRY_ASSIGN(auto page, ws.listKeys(c.principal, c.param("ws"), c.cursor(), limit));
-             return jsonResponse(200, page.toJson());
+             return http::Response::json(200, page.render());
            }});
   api.add({"POST", "/api/v1/workspaces/{ws}/api-keys", "Create an API key; the key is shown once",
            "api-keys", Auth::kAny, 8 * 1024,
@@ -124,7 +124,7 @@ void addWorkspaceRoutes(Api& api) {
              q.action = c.req.queryParam("action");
              q.actor_id = c.req.queryParam("actor");
              MJ_TRY_ASSIGN(auto page, ws.audit(c.principal, q));
-             return jsonResponse(200, page.toJson());
+             return http::Response::json(200, page.render());
            }});
 }
 
