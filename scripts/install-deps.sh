@@ -12,7 +12,7 @@ build_pkgs=(
 )
 test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd
-  dnsutils knot-dnsutils swaks curl
+  dnsutils knot-dnsutils swaks curl nsd knot
 )
 bench_pkgs=(wrk nginx-light dnsperf nsd knot)
 

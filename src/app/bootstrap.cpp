@@ -45,6 +45,15 @@ core::Settings settingsFrom(const Config& c) {
   s.login_window_seconds = c.security.login_window_minutes * 60;
   s.password_ops = static_cast<unsigned long long>(c.security.password_hash_ops);
   s.password_mem_bytes = static_cast<size_t>(c.security.password_hash_mem_kib) * 1024;
+  s.dns.mail_hostname = c.platform.mail_hostname;
+  s.dns.nameservers = c.platform.nameservers;
+  s.dns.hostmaster = c.dns.hostmaster;
+  s.dns.spf_include = c.dns.spf_include;
+  s.dns.dmarc_rua = c.dns.dmarc_rua;
+  s.dns.tracking_host = c.dns.tracking_host;
+  s.dns.http_ipv4 = c.dns.http_ipv4;
+  s.dns.http_ipv6 = c.dns.http_ipv6;
+  s.dns.dkim_grace_seconds = c.dns.dkim_grace_days * 86400;
   return s;
 }
 

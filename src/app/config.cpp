@@ -36,6 +36,14 @@ std::vector<Key> keysOf(Config& c) {
       {"http", "web_root", &c.http.web_root},
       {"dns", "listen", &c.dns.listen},
       {"dns", "axfr_allow", &c.dns.axfr_allow},
+      {"dns", "udp_threads", &c.dns.udp_threads},
+      {"dns", "hostmaster", &c.dns.hostmaster},
+      {"dns", "spf_include", &c.dns.spf_include},
+      {"dns", "dmarc_rua", &c.dns.dmarc_rua},
+      {"dns", "tracking_host", &c.dns.tracking_host},
+      {"dns", "http_ipv4", &c.dns.http_ipv4},
+      {"dns", "http_ipv6", &c.dns.http_ipv6},
+      {"dns", "dkim_grace_days", &c.dns.dkim_grace_days},
       {"dns", "notify", &c.dns.notify},
       {"smtp", "mx_listen", &c.smtp.mx_listen},
       {"smtp", "submission_listen", &c.smtp.submission_listen},
@@ -47,6 +55,7 @@ std::vector<Key> keysOf(Config& c) {
       {"delivery", "port", &c.delivery.port},
       {"billing", "provider", &c.billing.provider},
       {"registrar", "provider", &c.registrar.provider},
+      {"registrar", "tld_prices", &c.registrar.tld_prices},
       {"security", "session_idle_minutes", &c.security.session_idle_minutes},
       {"security", "session_absolute_hours", &c.security.session_absolute_hours},
       {"security", "login_max_failures", &c.security.login_max_failures},
@@ -127,6 +136,14 @@ Status validate(const Config& c) {
     return Error::invalid("billing.provider", "must be sandbox or stripe");
   if (c.registrar.provider != "sandbox")
     return Error::invalid("registrar.provider", "must be sandbox");
+  MJ_TRY(positive("dns.udp_threads", c.dns.udp_threads, 64));
+  for (const auto& p : c.registrar.tld_prices) {
+    auto eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 ||
+        p.find_first_not_of("0123456789", eq + 1) != std::string::npos || eq + 1 == p.size())
+      return Error::invalid("registrar.tld_prices",
+                            "entries must look like com=1200, got '" + p + "'");
+  }
   if (c.platform.nameservers.empty())
     return Error::invalid("platform.nameservers", "at least one nameserver is required");
   return {};

@@ -34,6 +34,14 @@ struct Config {
   } http;
   struct Dns {
     std::string listen = "127.0.0.1:8053";
+    int64_t udp_threads = 1;
+    std::string hostmaster = "hostmaster.mailjuke.test";
+    std::string spf_include;
+    std::string dmarc_rua = "dmarc-reports@mailjuke.test";
+    std::string tracking_host = "track.mailjuke.test";
+    std::string http_ipv4 = "127.0.0.1";
+    std::string http_ipv6;
+    int64_t dkim_grace_days = 7;
     std::vector<std::string> axfr_allow;
     std::vector<std::string> notify;
   } dns;
@@ -56,6 +64,9 @@ struct Config {
   } billing;
   struct Registrar {
     std::string provider = "sandbox";
+    // Yearly prices per TLD in minor units (USD cents), as "tld=amount".
+    std::vector<std::string> tld_prices = {"com=1200", "net=1400", "org=1300",
+                                           "io=3900",  "co=2900",  "dev=1500"};
   } registrar;
   struct Security {
     int64_t session_idle_minutes = 30;

@@ -6,14 +6,18 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "app/bootstrap.h"
+#include "app/zone_sync.h"
 #include "base/crypto.h"
 #include "base/encoding.h"
 #include "base/json.h"
 #include "core/accounts/account_service.h"
+#include "core/domains/registrar.h"
 #include "core/workspaces/workspace_service.h"
 #include "net/runtime.h"
+#include "server/dns/dns_server.h"
 #include "server/http/api/api.h"
 #include "server/http/http_server.h"
 
@@ -85,6 +89,11 @@ int serve(const Config& config, const std::string& only) {
   auto& b = **boot;
   core::AccountService accounts(*b.ctx);
   core::WorkspaceService workspaces(*b.ctx);
+  std::map<std::string, int64_t> prices;
+  for (const auto& p : config.registrar.tld_prices)
+    prices[p.substr(0, p.find('='))] = std::stoll(p.substr(p.find('=') + 1));
+  auto registrar = core::makeSandboxRegistrar(prices);
+  core::DomainService domains(*b.ctx, *registrar);
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -104,7 +113,7 @@ int serve(const Config& config, const std::string& only) {
   net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
-      {*b.ctx, accounts, workspaces});
+      {*b.ctx, accounts, workspaces, domains});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
@@ -116,8 +125,24 @@ int serve(const Config& config, const std::string& only) {
   api.metrics().addGauge("mailjuke_db_pool_in_use", "Database connections in use",
                          [&b] { return double(b.db->poolInUse()); });
 
+  dns::DnsServerOptions dns_opts;
+  dns_opts.listen = config.dns.listen;
+  dns_opts.udp_threads = int(config.dns.udp_threads);
+  dns_opts.transfer_allow = config.dns.axfr_allow;
+  dns_opts.notify = config.dns.notify;
+  auto holder = std::make_shared<dns::SnapshotHolder>(dns::ZoneSet::empty());
+  dns::DnsServer dns_server(dns_opts, holder);
+  ZoneSync zone_sync(
+      domains, [&dns_server](auto snapshot) { dns_server.installSnapshot(std::move(snapshot)); });
+
   Json listeners = Json::object();
   try {
+    if (wants("dns")) {
+      if (auto st = zone_sync.start(); !st.ok()) return report(st.error());
+      auto bound = dns_server.start();
+      if (!bound.ok()) throw std::runtime_error("dns.listen: " + bound.error().message);
+      listeners["dns"] = *bound;
+    }
     if (wants("http")) listeners["http"] = http.start();
   } catch (const std::exception& e) {
     std::cerr << "mailjuke: cannot listen: " << e.what() << "\n";
@@ -135,6 +160,8 @@ int serve(const Config& config, const std::string& only) {
   sigwait(&signals, &sig);
   spdlog::info("received signal {}, shutting down", sig);
   if (wants("http")) http.shutdown(std::chrono::seconds(8));
+  zone_sync.stop();
+  dns_server.stop();
   runtime.stop();
   spdlog::info("stopped");
   return 0;

@@ -11,6 +11,19 @@
 
 namespace mailjuke::core {
 
+// What zone generation needs to know about the platform.
+struct DnsSettings {
+  std::string mail_hostname = "mail.mailjuke.test";
+  std::vector<std::string> nameservers = {"ns1.mailjuke.test", "ns2.mailjuke.test"};
+  std::string hostmaster = "hostmaster.mailjuke.test";
+  std::string spf_include;  // empty: "v=spf1 a:<mail_hostname> ~all"
+  std::string dmarc_rua = "dmarc-reports@mailjuke.test";
+  std::string tracking_host = "track.mailjuke.test";
+  std::string http_ipv4 = "127.0.0.1";  // apex/www A when forwarding is on
+  std::string http_ipv6;
+  int64_t dkim_grace_seconds = 7 * 86400;
+};
+
 struct Settings {
   std::string platform_name = "MailJuke";
   std::string public_url = "http://127.0.0.1:8080";
@@ -20,6 +33,7 @@ struct Settings {
   int64_t login_window_seconds = 15 * 60;
   unsigned long long password_ops = 2;
   size_t password_mem_bytes = 19 * 1024 * 1024;
+  DnsSettings dns;
 };
 
 struct CoreContext {

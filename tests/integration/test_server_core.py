@@ -39,7 +39,7 @@ class CliTest(unittest.TestCase):
 
     def test_create_operator_and_reset_password(self):
         s = mj.Server()
-        env = {"MAILJUKE_PLATFORM_DATA_DIR": s.data_dir}
+        env = {k: v for k, v in s.env.items() if k.startswith("MAILJUKE_")}  # same storage as the server
         r = self.run_cli("admin", "create-operator", "--email", "ops@example.com", "--password", "short", env=env)
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("password", r.stderr)

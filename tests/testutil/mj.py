@@ -39,6 +39,7 @@ class Server:
         self.env.update({
             "MAILJUKE_PLATFORM_DATA_DIR": self.data_dir,
             "MAILJUKE_HTTP_LISTEN": "127.0.0.1:0",
+            "MAILJUKE_DNS_LISTEN": "127.0.0.1:0",
             "MAILJUKE_PLATFORM_PUBLIC_URL": "http://127.0.0.1",
             "MAILJUKE_HTTP_WEB_ROOT": os.path.join(os.path.dirname(__file__), "../../web"),
         })

@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "base/encoding.h"
 #include "base/ids.h"
+#include "base/json_writer.h"
 #include "proto/http/problem.h"
 
 namespace mailjuke::api {
@@ -47,6 +48,7 @@ Api::Api(ApiOptions options, Services services)
   addMeRoutes(*this);
   addWorkspaceRoutes(*this);
   addAdminRoutes(*this);
+  addDomainRoutes(*this);
   addStaticRoutes(*this);
 }
 
@@ -153,12 +155,17 @@ void Api::finish(http::Request& req, http::Response& res, const std::string& rou
   if (!h.get("cache-control") && req.path.rfind("/api/", 0) == 0)
     h.set("cache-control", "no-store");
   metrics_.observe(route, res.status, seconds);
-  std::string path =
-      Json(req.path.substr(0, 256)).dump(-1, ' ', false, Json::error_handler_t::replace);
-  spdlog::info(
-      R"({{"type":"access","request_id":"{}","method":"{}","path":{},"route":"{}","status":{},"bytes":{},"ms":{:.3f},"ip":"{}"}})",
-      req.request_id, req.method.substr(0, 16), path, route, res.status, res.body.size(),
-      seconds * 1000, req.remote_ip);
+  std::string path;
+  appendJsonString(path, req.path.substr(0, 256));
+  static auto access_log = [] {
+    auto logger = spdlog::default_logger()->clone("access");
+    logger->set_pattern("%v");  // one JSON object per line
+    return logger;
+  }();
+  access_log->info(
+      R"({{"time":"{}","type":"access","request_id":"{}","method":"{}","path":{},"route":"{}","status":{},"bytes":{},"ms":{:.3f},"ip":"{}"}})",
+      formatRfc3339(services_.ctx.clock.nowSeconds()), req.request_id, req.method.substr(0, 16),
+      path, route, res.status, res.body.size(), seconds * 1000, req.remote_ip);
 }
 
 http::Response Api::handle(http::Request& req) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/accounts/account_service.h"
+#include "core/domains/domain_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -24,6 +25,7 @@ struct Services {
   core::CoreContext& ctx;
   core::AccountService& accounts;
   core::WorkspaceService& workspaces;
+  core::DomainService& domains;
 };
 
 class Api final : public server::HttpHandler {
@@ -66,6 +68,7 @@ void addAuthRoutes(Api& api);
 void addMeRoutes(Api& api);
 void addWorkspaceRoutes(Api& api);
 void addAdminRoutes(Api& api);
+void addDomainRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);

@@ -1,0 +1,109 @@
+// /api/v1/domains/availability and /api/v1/workspaces/{ws}/domains/*.
+#include "server/http/api/api.h"
+#include "server/http/api/json_input.h"
+
+namespace mailjuke::api {
+namespace {
+Result<core::RecordInput> recordInput(const Json& body) {
+  MJ_TRY_ASSIGN(auto in, JsonInput::from(body, {"name", "type", "ttl", "value"}));
+  core::RecordInput r;
+  MJ_TRY_ASSIGN(r.name, in.optStr("name", 255));
+  MJ_TRY_ASSIGN(r.type, in.optStr("type", 16));
+  MJ_TRY_ASSIGN(r.value, in.optStr("value", 4000));
+  MJ_TRY_ASSIGN(r.ttl, in.optInt("ttl", 0, 1LL << 31));
+  return r;
+}
+}  // namespace
+
+void addDomainRoutes(Api& api) {
+  auto& domains = api.services().domains;
+  api.add({"GET", "/api/v1/domains/availability", "Registrar availability and yearly price",
+           "domains", Auth::kPublic, 0, [&domains](Ctx& c) -> Result<http::Response> {
+             auto name = c.req.queryParam("name");
+             if (!name) return Error::invalid("name", "is required");
+             MJ_TRY_ASSIGN(auto out, domains.availability(*name));
+             return jsonResponse(200, out);
+           }});
+  api.add({"GET", "/api/v1/workspaces/{ws}/domains", "Domains", "domains", Auth::kAny, 0,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(int limit, c.limit());
+             MJ_TRY_ASSIGN(auto page, domains.list(c.principal, c.param("ws"), c.cursor(), limit));
+             return http::Response::json(200, page.render());
+           }});
+  api.add({"POST", "/api/v1/workspaces/{ws}/domains", "Buy or connect a domain", "domains",
+           Auth::kAny, 16 * 1024,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in, JsonInput::from(
+                                        c.body, {"name", "source", "forward_url", "dmarc_policy"}));
+             core::DomainInput d;
+             MJ_TRY_ASSIGN(d.name, in.str("name", 1024));
+             MJ_TRY_ASSIGN(d.source, in.str("source", 16));
+             MJ_TRY_ASSIGN(d.forward_url, in.optStr("forward_url", 4096));
+             MJ_TRY_ASSIGN(d.dmarc_policy, in.optStr("dmarc_policy", 16));
+             MJ_TRY_ASSIGN(auto out, domains.add(c.principal, c.param("ws"), d));
+             return jsonResponse(201, out);
+           },
+           true, 201});
+  api.add({"GET", "/api/v1/workspaces/{ws}/domains/{dom}",
+           "A domain: status, forwarding, DMARC, DKIM", "domains", Auth::kAny, 0,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto out, domains.get(c.principal, c.param("ws"), c.param("dom")));
+             return jsonResponse(200, out);
+           }});
+  api.add({"PATCH", "/api/v1/workspaces/{ws}/domains/{dom}",
+           "Change forwarding, DMARC policy or autorenew", "domains", Auth::kAny, 16 * 1024,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in,
+                           JsonInput::from(c.body, {"forward_url", "dmarc_policy", "autorenew"}));
+             MJ_TRY(in.nullableStr("forward_url", 4096));
+             MJ_TRY(in.optStr("dmarc_policy", 16));
+             MJ_TRY(in.optBool("autorenew"));
+             Json patch = Json::object();
+             for (const char* k : {"forward_url", "dmarc_policy", "autorenew"})
+               if (in.has(k) && (std::string(k) == "forward_url" || !in.raw()[k].is_null()))
+                 patch[k] = in.raw()[k];
+             MJ_TRY_ASSIGN(auto out,
+                           domains.update(c.principal, c.param("ws"), c.param("dom"), patch));
+             return jsonResponse(200, out);
+           }});
+  api.add({"DELETE", "/api/v1/workspaces/{ws}/domains/{dom}",
+           "Delete a domain (its zone leaves DNS)", "domains", Auth::kAny, 0,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(domains.remove(c.principal, c.param("ws"), c.param("dom")));
+             return http::Response::empty(204);
+           },
+           true, 204});
+  api.add({"GET", "/api/v1/workspaces/{ws}/domains/{dom}/dns-records",
+           "Managed and custom DNS records", "domains", Auth::kAny, 0,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto out, domains.records(c.principal, c.param("ws"), c.param("dom")));
+             return jsonResponse(200, out);
+           }});
+  api.add({"POST", "/api/v1/workspaces/{ws}/domains/{dom}/dns-records", "Add a custom DNS record",
+           "domains", Auth::kAny, 16 * 1024,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in, recordInput(c.body));
+             MJ_TRY_ASSIGN(auto out,
+                           domains.addRecord(c.principal, c.param("ws"), c.param("dom"), in));
+             return jsonResponse(201, out);
+           },
+           true, 201});
+  api.add({"PATCH", "/api/v1/workspaces/{ws}/domains/{dom}/dns-records/{rec}",
+           "Change a custom DNS record", "domains", Auth::kAny, 16 * 1024,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in, recordInput(c.body));
+             MJ_TRY_ASSIGN(auto out, domains.updateRecord(c.principal, c.param("ws"),
+                                                          c.param("dom"), c.param("rec"), in));
+             return jsonResponse(200, out);
+           }});
+  api.add({"DELETE", "/api/v1/workspaces/{ws}/domains/{dom}/dns-records/{rec}",
+           "Delete a custom DNS record", "domains", Auth::kAny, 0,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(
+                 domains.deleteRecord(c.principal, c.param("ws"), c.param("dom"), c.param("rec")));
+             return http::Response::empty(204);
+           },
+           true, 204});
+}
+
+}  // namespace mailjuke::api
