@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 duration=${1:-15}
 runs=${RUNS:-3}
 bash scripts/install-deps.sh bench >/dev/null
-[ -x build/mailjuke ] || { echo "bench: build first (make build)" >&2; exit 1; }
+bin=${MAILJUKE_BIN:-$PWD/build/mailjuke}
+[ -x "$bin" ] || { echo "bench: build first (make build)" >&2; exit 1; }
 
 work=$(mktemp -d /tmp/mailjuke-bench-http.XXXXXX)
 cleanup() {
@@ -51,7 +52,7 @@ CONF
 nginx -c "$work/nginx/nginx.conf"
 
 # MailJuke with a workspace holding 200 audit events and an admin API key.
-setup=$(MAILJUKE_BIN="$PWD/build/mailjuke" PYTHONPATH="$PWD/tests/testutil" /usr/bin/python3 - "$work" <<'PY'
+setup=$(MAILJUKE_BIN="$bin" PYTHONPATH="$PWD/tests/testutil" /usr/bin/python3 - "$work" <<'PY'
 import os, sys, json
 import mj
 s = mj.Server()

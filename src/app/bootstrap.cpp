@@ -54,6 +54,7 @@ core::Settings settingsFrom(const Config& c) {
   s.dns.http_ipv4 = c.dns.http_ipv4;
   s.dns.http_ipv6 = c.dns.http_ipv6;
   s.dns.dkim_grace_seconds = c.dns.dkim_grace_days * 86400;
+  s.dns.resolver = c.delivery.resolver;
   return s;
 }
 

@@ -1,4 +1,4 @@
-// mailjuke: serve | migrate | admin | config check | version.
+// mailjuke: serve | migrate | admin | config check | zone export | version.
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
   auto* config_cmd = cli.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand("check", "Validate the configuration and exit");
+  auto* zone_cmd = cli.add_subcommand("zone", "DNS zone tools");
+  zone_cmd->require_subcommand(1);
+  auto* zone_export = zone_cmd->add_subcommand("export", "Print a domain's zone (RFC 1035)");
+  std::string zone_domain;
+  zone_export->add_option("domain", zone_domain, "Domain name")->required();
   auto* version = cli.add_subcommand("version", "Print the version");
 
   try {
@@ -61,6 +66,7 @@ int main(int argc, char** argv) {
   if (migrate->parsed()) return app::migrateOnly(*config);
   if (create_op->parsed()) return app::createOperator(*config, email, password);
   if (reset->parsed()) return app::resetPassword(*config, email, password);
+  if (zone_export->parsed()) return app::zoneExport(*config, zone_domain);
   if (serve->parsed()) return app::serve(*config, only);
   return 0;
 }

@@ -14,7 +14,11 @@
 #include "base/encoding.h"
 #include "base/json.h"
 #include "core/accounts/account_service.h"
+#include "core/domains/domain_bulk.h"
+#include "core/domains/forward_map.h"
 #include "core/domains/registrar.h"
+#include "core/jobs/job_runner.h"
+#include "core/jobs/job_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "net/runtime.h"
 #include "server/dns/dns_server.h"
@@ -39,6 +43,13 @@ void writeListeners(const Config& c, const Json& listeners) {
     out << listeners.dump(2) << "\n";
   }
   std::filesystem::rename(tmp, path);
+}
+
+// "https://host:port/path" → "host:port".
+std::string publicHost(const std::string& url) {
+  auto start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  return url.substr(start, url.find('/', start) - start);
 }
 
 std::string generatedPassword() {
@@ -75,6 +86,17 @@ int resetPassword(const Config& config, const std::string& email, const std::str
   return 0;
 }
 
+int zoneExport(const Config& config, const std::string& domain) {
+  auto b = bootstrap(config);
+  if (!b.ok()) return report(b.error());
+  auto registrar = core::makeSandboxRegistrar({});
+  core::DomainService domains(*(*b)->ctx, *registrar);
+  auto text = domains.zoneTextByName(domain);
+  if (!text.ok()) return report(text.error());
+  std::cout << *text << std::flush;
+  return 0;
+}
+
 int serve(const Config& config, const std::string& only) {
   // Block the shutdown signals in every thread; the main thread waits for them below.
   sigset_t signals;
@@ -94,6 +116,11 @@ int serve(const Config& config, const std::string& only) {
     prices[p.substr(0, p.find('='))] = std::stoll(p.substr(p.find('=') + 1));
   auto registrar = core::makeSandboxRegistrar(prices);
   core::DomainService domains(*b.ctx, *registrar);
+  core::JobService jobs(*b.ctx);
+  core::JobRunner job_runner(std::chrono::milliseconds(250));
+  core::DomainBulk domain_bulk(*b.ctx, domains, jobs, job_runner);
+  core::ForwardMap forwards(core::hostOnly(publicHost(config.platform.public_url)));
+  if (auto st = forwards.refresh(domains); !st.ok()) return report(st.error());
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -113,7 +140,7 @@ int serve(const Config& config, const std::string& only) {
   net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
-      {*b.ctx, accounts, workspaces, domains});
+      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
@@ -149,6 +176,16 @@ int serve(const Config& config, const std::string& only) {
     return 1;
   }
   runtime.start();
+  job_runner.setTick([&domains, &forwards] {
+    if (auto st = forwards.refresh(domains); !st.ok())
+      spdlog::warn("forwarding: reload failed: {}", st.error().message);
+    auto n = domains.deleteRetiredDkimKeys();
+    if (!n.ok())
+      spdlog::warn("dkim: cleanup failed: {}", n.error().message);
+    else if (*n)
+      spdlog::info("dkim: removed {} retired keys", *n);
+  });
+  job_runner.start();
   writeListeners(config, listeners);
   for (auto& [name, addr] : listeners.items())
     spdlog::info("listening: {} on {}", name, addr.get<std::string>());
@@ -160,6 +197,7 @@ int serve(const Config& config, const std::string& only) {
   sigwait(&signals, &sig);
   spdlog::info("received signal {}, shutting down", sig);
   if (wants("http")) http.shutdown(std::chrono::seconds(8));
+  job_runner.stop();
   zone_sync.stop();
   dns_server.stop();
   runtime.stop();

@@ -13,5 +13,7 @@ int migrateOnly(const Config& config);
 // `mailjuke admin create-operator` / `reset-password`.
 int createOperator(const Config& config, const std::string& email, const std::string& password);
 int resetPassword(const Config& config, const std::string& email, const std::string& password);
+// `mailjuke zone export <domain>`: the zone as an RFC 1035 master file on stdout.
+int zoneExport(const Config& config, const std::string& domain);
 
 }  // namespace mailjuke::app

@@ -22,6 +22,7 @@ struct DnsSettings {
   std::string http_ipv4 = "127.0.0.1";  // apex/www A when forwarding is on
   std::string http_ipv6;
   int64_t dkim_grace_seconds = 7 * 86400;
+  std::string resolver = "127.0.0.1:53";  // "ip:port" that verification asks
 };
 
 struct Settings {

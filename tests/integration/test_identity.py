@@ -125,6 +125,8 @@ class IdentityTest(unittest.TestCase):
         secret = r.json["secret"]
         self.assertGreaterEqual(len(base64.b32decode(secret + "=" * (-len(secret) % 8))), 20)
         self.assertTrue(r.json["otpauth_uri"].startswith("otpauth://totp/"))
+        self.assertTrue(r.json["qr_svg"].startswith("<svg"))
+        self.assertIn("<path", r.json["qr_svg"])
         self.assertEqual(c.post("/api/v1/auth/totp/confirm", {"code": "000000"}).status, 422)
         r = c.post("/api/v1/auth/totp/confirm", {"code": totp(secret)})
         self.assertEqual(r.status, 200, r)

@@ -30,6 +30,7 @@ struct NewSession {
 struct TotpEnrolment {
   std::string secret_base32;
   std::string otpauth_uri;
+  std::string qr_svg;
 };
 
 class AccountService {

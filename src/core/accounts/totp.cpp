@@ -4,6 +4,7 @@
 #include "base/encoding.h"
 #include "base/ids.h"
 #include "core/accounts/account_service.h"
+#include "core/accounts/qr_svg.h"
 #include "core/audit/audit_log.h"
 #include "core/notify/outbox.h"
 
@@ -60,6 +61,7 @@ Result<TotpEnrolment> AccountService::startTotp(const Principal& p) {
                     urlEncode(row->text(0)) + "?secret=" + e.secret_base32 +
                     "&issuer=" + urlEncode(ctx_.settings.platform_name) +
                     "&algorithm=SHA1&digits=6&period=30";
+    MJ_TRY_ASSIGN(e.qr_svg, qrSvg(e.otpauth_uri));
     return e;
   });
 }

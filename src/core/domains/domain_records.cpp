@@ -49,10 +49,7 @@ Result<std::vector<ZoneRecord>> DomainService::zoneRecords(store::Tx& tx, const 
 Result<Json> DomainService::records(const Principal& p, const std::string& ws,
                                     const std::string& dom) {
   return ctx_.db.read<Json>([&](store::Tx& tx) -> Result<Json> {
-    MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kDomainsRead));
-    MJ_TRY_ASSIGN(auto own, tx.queryOne("SELECT 1 FROM domains WHERE id = ? AND workspace_id = ?",
-                                        {dom, ws}));
-    if (!own) return Error::notFound("domain");
+    MJ_TRY(requireDomain(tx, p, ws, dom, Action::kDomainsRead));
     MJ_TRY_ASSIGN(auto recs, zoneRecords(tx, dom));
     Json data = Json::array();
     for (const auto& r : recs) data.push_back(recordJson(r));
@@ -108,10 +105,7 @@ Result<Json> DomainService::addRecord(const Principal& p, const std::string& ws,
                                       const std::string& dom, const RecordInput& in) {
   int64_t now = ctx_.clock.nowSeconds();
   return ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
-    MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kDomainsWrite));
-    MJ_TRY_ASSIGN(auto own, tx.queryOne("SELECT 1 FROM domains WHERE id = ? AND workspace_id = ?",
-                                        {dom, ws}));
-    if (!own) return Error::notFound("domain");
+    MJ_TRY(requireDomain(tx, p, ws, dom, Action::kDomainsWrite));
     MJ_TRY_ASSIGN(auto text, checkRecord(tx, dom, "", in));
     std::string id = newId("rec");
     MJ_TRY(tx.exec(
@@ -178,6 +172,20 @@ Result<int64_t> DomainService::zonesVersion() {
   return ctx_.db.read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT version FROM zone_state WHERE id = 1"));
     return row ? row->integer(0) : 0;
+  });
+}
+
+Result<std::pair<int64_t, std::unordered_map<std::string, std::string>>>
+DomainService::forwardTargets() {
+  using Out = std::pair<int64_t, std::unordered_map<std::string, std::string>>;
+  return ctx_.db.read<Out>([&](store::Tx& tx) -> Result<Out> {
+    Out out;
+    MJ_TRY_ASSIGN(auto v, tx.queryOne("SELECT version FROM zone_state WHERE id = 1"));
+    out.first = v ? v->integer(0) : 0;
+    MJ_TRY_ASSIGN(auto rows,
+                  tx.query("SELECT name, forward_url FROM domains WHERE forward_url IS NOT NULL"));
+    for (const auto& r : rows) out.second[r.text(0)] = r.text(1);
+    return out;
   });
 }
 

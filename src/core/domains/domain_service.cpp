@@ -4,16 +4,12 @@
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
 #include "core/domains/dkim_key.h"
+#include "core/domains/domain_columns.h"
 #include "core/domains/domain_name.h"
 #include "core/workspaces/workspace_service.h"
 
 namespace mailjuke::core {
 namespace {
-const char* const kDomainColumns =
-    "id, name, unicode_name, source, status, verification_token, forward_url, dmarc_policy, "
-    "autorenew, "
-    "expires_at, price_amount, price_currency, zone_serial, created_at, updated_at, verify_report";
-
 bool knownPolicy(const std::string& p) { return p == "none" || p == "quarantine" || p == "reject"; }
 
 // A first serial of the form YYYYMMDD00 (RFC 1912 §2.2 convention); later changes add one.
@@ -29,6 +25,15 @@ Status validateForwardUrl(const std::string& url) {
   for (unsigned char c : url)
     if (c <= ' ' || c == 0x7f || c == '"' || c == '<' || c == '>')
       return Error::invalid("forward_url", "must not contain spaces, quotes or control characters");
+  return {};
+}
+
+Status DomainService::requireDomain(store::Tx& tx, const Principal& p, const std::string& ws,
+                                    const std::string& dom, Action action) {
+  MJ_TRY(WorkspaceService::authorize(tx, p, ws, action));
+  MJ_TRY_ASSIGN(auto own,
+                tx.queryOne("SELECT 1 FROM domains WHERE id = ? AND workspace_id = ?", {dom, ws}));
+  if (!own) return Error::notFound("domain");
   return {};
 }
 

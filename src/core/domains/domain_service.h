@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/json.h"
@@ -49,6 +50,19 @@ class DomainService {
   Status deleteRecord(const Principal& p, const std::string& ws, const std::string& dom,
                       const std::string& rec);
 
+  // Checks ownership and the managed records through the configured resolver; stores the report
+  // and moves the domain to active (all ok) or failed (domain_verify.cpp).
+  Result<Json> verify(const Principal& p, const std::string& ws, const std::string& dom);
+
+  // A new active DKIM key with the next selector; the old one retires after the grace period
+  // (domain_dkim.cpp). deleteRetiredDkimKeys() is housekeeping: returns how many it removed.
+  Result<Json> rotateDkim(const Principal& p, const std::string& ws, const std::string& dom);
+  Result<int64_t> deleteRetiredDkimKeys();
+
+  // The zone as an RFC 1035 master file (domain_zone_export.cpp); by name for the CLI.
+  Result<std::string> zoneText(const Principal& p, const std::string& ws, const std::string& dom);
+  Result<std::string> zoneTextByName(const std::string& name);
+
   // Every hosted zone, for the DNS snapshot; `version` is zone_state.version at read time.
   struct Zones {
     int64_t version = 0;
@@ -56,10 +70,16 @@ class DomainService {
   };
   Result<Zones> allZones();
   Result<int64_t> zonesVersion();
+  // (zone version, domain name → forward_url) for every domain with forwarding on.
+  Result<std::pair<int64_t, std::unordered_map<std::string, std::string>>> forwardTargets();
 
  private:
+  // Authorizes `action` in `ws` and checks that `dom` belongs to it (404 otherwise).
+  static Status requireDomain(store::Tx& tx, const Principal& p, const std::string& ws,
+                              const std::string& dom, Action action);
   Result<std::vector<ZoneRecord>> zoneRecords(store::Tx& tx, const std::string& dom);
   Result<Json> domainJson(store::Tx& tx, const store::Row& r);
+  Result<std::string> zoneTextOf(store::Tx& tx, const std::string& dom, const std::string& name);
   Status bumpZone(store::Tx& tx, const std::string& dom, int64_t now);
   Result<dns::RecordText> checkRecord(store::Tx& tx, const std::string& dom,
                                       const std::string& exclude_id, const RecordInput& in);

@@ -1,6 +1,7 @@
 #include "core/notify/outbox.h"
 
 #include "base/ids.h"
+#include "core/pagination.h"
 
 namespace mailjuke::core {
 
@@ -74,27 +75,12 @@ Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
     sql += " AND to_address = ?";
     p.push_back(*to);
   }
-  if (cursor) {
-    sql += " AND id < ?";
-    p.push_back(*cursor);
-  }
-  sql += " ORDER BY id DESC LIMIT ?";
-  p.push_back(int64_t(limit + 1));
-  MJ_TRY_ASSIGN(auto rows, tx.query(sql, p));
-  Page page;
-  for (size_t i = 0; i < rows.size() && i < size_t(limit); ++i) {
-    const auto& r = rows[i];
-    page.data.push_back({{"id", r.text(0)},
-                         {"kind", r.text(1)},
-                         {"to", r.text(2)},
-                         {"subject", r.text(3)},
-                         {"text", r.text(4)},
-                         {"html", r.text(5)},
-                         {"status", r.text(6)},
-                         {"created_at", formatRfc3339(r.integer(7))}});
-  }
-  if (rows.size() > size_t(limit)) page.next_cursor = rows[limit - 1].text(0);
-  return page;
+  return paginate(tx, sql, p, "id", {cursor, limit, true}, [](const store::Row& r) -> Json {
+    return {{"id", r.text(0)},     {"kind", r.text(1)},
+            {"to", r.text(2)},     {"subject", r.text(3)},
+            {"text", r.text(4)},   {"html", r.text(5)},
+            {"status", r.text(6)}, {"created_at", formatRfc3339(r.integer(7))}};
+  });
 }
 
 }  // namespace mailjuke::core

@@ -3,6 +3,7 @@
 #include "base/encoding.h"
 #include "base/ids.h"
 #include "core/accounts/validation.h"
+#include "core/pagination.h"
 #include "core/workspaces/workspace_service.h"
 
 namespace mailjuke::core {
@@ -22,22 +23,10 @@ Result<Page> WorkspaceService::listKeys(const Principal& p, const std::string& w
                                         std::optional<std::string> cursor, int limit) {
   return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
     MJ_TRY(authorize(tx, p, ws, Action::kApiKeysRead));
-    std::string sql =
-        "SELECT id, name, role, key_prefix, created_at, last_used_at, revoked_at FROM api_keys "
-        "WHERE workspace_id = ?";
-    store::Params params{ws};
-    if (cursor) {
-      sql += " AND id > ?";
-      params.push_back(*cursor);
-    }
-    sql += " ORDER BY id LIMIT ?";
-    params.push_back(int64_t(limit + 1));
-    MJ_TRY_ASSIGN(auto rows, tx.query(sql, params));
-    Page page;
-    for (size_t i = 0; i < rows.size() && i < size_t(limit); ++i)
-      page.data.push_back(keyJson(rows[i]));
-    if (rows.size() > size_t(limit)) page.next_cursor = rows[limit - 1].text(0);
-    return page;
+    return paginate(tx,
+                    "SELECT id, name, role, key_prefix, created_at, last_used_at, revoked_at FROM "
+                    "api_keys WHERE workspace_id = ?",
+                    {ws}, "id", {cursor, limit}, keyJson);
   });
 }
 

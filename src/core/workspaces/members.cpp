@@ -3,6 +3,7 @@
 #include "base/ids.h"
 #include "core/accounts/validation.h"
 #include "core/notify/outbox.h"
+#include "core/pagination.h"
 #include "core/workspaces/workspace_service.h"
 
 namespace mailjuke::core {
@@ -28,20 +29,7 @@ Result<Page> WorkspaceService::listMembers(const Principal& p, const std::string
                                            std::optional<std::string> cursor, int limit) {
   return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
     MJ_TRY(authorize(tx, p, ws, Action::kMembersRead));
-    std::string sql = kMemberSelect;
-    store::Params params{ws};
-    if (cursor) {
-      sql += " AND m.id > ?";
-      params.push_back(*cursor);
-    }
-    sql += " ORDER BY m.id LIMIT ?";
-    params.push_back(int64_t(limit + 1));
-    MJ_TRY_ASSIGN(auto rows, tx.query(sql, params));
-    Page page;
-    for (size_t i = 0; i < rows.size() && i < size_t(limit); ++i)
-      page.data.push_back(memberJson(rows[i]));
-    if (rows.size() > size_t(limit)) page.next_cursor = rows[limit - 1].text(0);
-    return page;
+    return paginate(tx, kMemberSelect, {ws}, "m.id", {cursor, limit}, memberJson);
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include "base/ids.h"
 #include "core/accounts/validation.h"
+#include "core/pagination.h"
 
 namespace mailjuke::core {
 namespace {
@@ -76,19 +77,9 @@ Result<Page> WorkspaceService::list(const Principal& p, std::optional<std::strin
         "SELECT w.id, w.name, w.status, w.data_region, w.dpa_version, w.dpa_accepted_at, "
         "w.settings, w.created_at, w.updated_at, m.role FROM memberships m JOIN workspaces w "
         "ON w.id = m.workspace_id WHERE m.user_id = ? AND w.status <> 'deleted'";
-    store::Params params{p.user_id};
-    if (cursor) {
-      sql += " AND w.id > ?";
-      params.push_back(*cursor);
-    }
-    sql += " ORDER BY w.id LIMIT ?";
-    params.push_back(int64_t(limit + 1));
-    MJ_TRY_ASSIGN(auto rows, tx.query(sql, params));
-    for (size_t i = 0; i < rows.size() && i < size_t(limit); ++i)
-      page.data.push_back(
-          workspaceJson(rows[i], parseRole(rows[i].text(9)).value_or(Role::kViewer)));
-    if (rows.size() > size_t(limit)) page.next_cursor = rows[limit - 1].text(0);
-    return page;
+    return paginate(tx, sql, {p.user_id}, "w.id", {cursor, limit}, [&](const store::Row& r) {
+      return workspaceJson(r, parseRole(r.text(9)).value_or(Role::kViewer));
+    });
   });
 }
 

@@ -1,5 +1,6 @@
 #include "server/http/api/api.h"
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -49,6 +50,7 @@ Api::Api(ApiOptions options, Services services)
   addWorkspaceRoutes(*this);
   addAdminRoutes(*this);
   addDomainRoutes(*this);
+  addJobRoutes(*this);
   addStaticRoutes(*this);
 }
 
@@ -157,9 +159,11 @@ void Api::finish(http::Request& req, http::Response& res, const std::string& rou
   metrics_.observe(route, res.status, seconds);
   std::string path;
   appendJsonString(path, req.path.substr(0, 256));
+  // Its own sink: a pattern is per sink, and the access log is bare JSON lines.
   static auto access_log = [] {
-    auto logger = spdlog::default_logger()->clone("access");
-    logger->set_pattern("%v");  // one JSON object per line
+    auto logger = std::make_shared<spdlog::logger>(
+        "access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    logger->set_pattern("%v");
     return logger;
   }();
   access_log->info(
@@ -171,6 +175,17 @@ void Api::finish(http::Request& req, http::Response& res, const std::string& rou
 http::Response Api::handle(http::Request& req) {
   auto start = std::chrono::steady_clock::now();
   req.request_id = sanitizeRequestId(req.headers.get("x-request-id"));
+  // Web forwarding for customer domains, before routing (a 301 keeps path and query).
+  if (auto host = req.headers.get("host")) {
+    if (auto target = services_.forwards.lookup(*host)) {
+      std::string url = *target;
+      if (!url.empty() && url.back() == '/') url.pop_back();
+      http::Response res = http::Response::empty(301);
+      res.headers.set("location", url + (req.target.rfind('/', 0) == 0 ? req.target : "/"));
+      finish(req, res, "forward", 0);
+      return res;
+    }
+  }
   auto m = router_.match(req.method, req.path);
   std::string route_name = m.route ? m.route->pattern : "unmatched";
   http::Response res;

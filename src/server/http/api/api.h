@@ -6,7 +6,10 @@
 #include <string>
 
 #include "core/accounts/account_service.h"
+#include "core/domains/domain_bulk.h"
 #include "core/domains/domain_service.h"
+#include "core/domains/forward_map.h"
+#include "core/jobs/job_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -26,6 +29,9 @@ struct Services {
   core::AccountService& accounts;
   core::WorkspaceService& workspaces;
   core::DomainService& domains;
+  core::JobService& jobs;
+  core::DomainBulk& domain_bulk;
+  const core::ForwardMap& forwards;
 };
 
 class Api final : public server::HttpHandler {
@@ -69,6 +75,7 @@ void addMeRoutes(Api& api);
 void addWorkspaceRoutes(Api& api);
 void addAdminRoutes(Api& api);
 void addDomainRoutes(Api& api);
+void addJobRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);

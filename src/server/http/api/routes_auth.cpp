@@ -77,13 +77,14 @@ void addAuthRoutes(Api& api) {
              MJ_TRY(acc.confirmPasswordReset(token, password, c.principal));
              return jsonResponse(200, {{"password_changed", true}});
            }});
-  api.add(
-      {"POST", "/api/v1/auth/totp", "Start TOTP enrolment", "auth", Auth::kUser, 1024,
-       [&acc](Ctx& c) -> Result<http::Response> {
-         MJ_TRY(JsonInput::from(c.body, {}));
-         MJ_TRY_ASSIGN(auto e, acc.startTotp(c.principal));
-         return jsonResponse(200, {{"secret", e.secret_base32}, {"otpauth_uri", e.otpauth_uri}});
-       }});
+  api.add({"POST", "/api/v1/auth/totp", "Start TOTP enrolment", "auth", Auth::kUser, 1024,
+           [&acc](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(JsonInput::from(c.body, {}));
+             MJ_TRY_ASSIGN(auto e, acc.startTotp(c.principal));
+             return jsonResponse(200, {{"secret", e.secret_base32},
+                                       {"otpauth_uri", e.otpauth_uri},
+                                       {"qr_svg", e.qr_svg}});
+           }});
   api.add({"POST", "/api/v1/auth/totp/confirm",
            "Confirm TOTP enrolment; returns recovery codes once", "auth", Auth::kUser, 1024,
            [&acc](Ctx& c) -> Result<http::Response> {

@@ -44,6 +44,26 @@ void addDomainRoutes(Api& api) {
              return jsonResponse(201, out);
            },
            true, 201});
+  auto& bulk = api.services().domain_bulk;
+  api.add({"POST", "/api/v1/workspaces/{ws}/domains/bulk",
+           "Add up to 500 domains as a job (202; poll the job for per-row results)", "domains",
+           Auth::kAny, 256 * 1024,
+           [&bulk](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"names", "source"}));
+             const Json& names = in.raw().contains("names") ? in.raw()["names"] : Json();
+             if (!names.is_array() || names.empty() || names.size() > core::kMaxBulkDomains)
+               return Error::invalid("names", "must be an array of 1 to 500 domain names");
+             std::vector<std::string> list;
+             for (const auto& n : names) {
+               if (!n.is_string() || n.get<std::string>().size() > 1024)
+                 return Error::invalid("names", "every name must be a string (at most 1024)");
+               list.push_back(n.get<std::string>());
+             }
+             MJ_TRY_ASSIGN(auto source, in.str("source", 16));
+             MJ_TRY_ASSIGN(auto job, bulk.start(c.principal, c.param("ws"), list, source));
+             return jsonResponse(202, job);
+           },
+           true, 202});
   api.add({"GET", "/api/v1/workspaces/{ws}/domains/{dom}",
            "A domain: status, forwarding, DMARC, DKIM", "domains", Auth::kAny, 0,
            [&domains](Ctx& c) -> Result<http::Response> {
@@ -73,6 +93,27 @@ void addDomainRoutes(Api& api) {
              return http::Response::empty(204);
            },
            true, 204});
+  api.add({"POST", "/api/v1/workspaces/{ws}/domains/{dom}/verify",
+           "Check ownership or delegation and the managed records through the resolver", "domains",
+           Auth::kAny, 1024, [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(JsonInput::from(c.body, {}));
+             MJ_TRY_ASSIGN(auto out, domains.verify(c.principal, c.param("ws"), c.param("dom")));
+             return jsonResponse(200, out);
+           }});
+  api.add({"POST", "/api/v1/workspaces/{ws}/domains/{dom}/dkim/rotate",
+           "New DKIM selector, published at once; the old one is kept for a grace period",
+           "domains", Auth::kAny, 1024, [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(JsonInput::from(c.body, {}));
+             MJ_TRY_ASSIGN(auto out,
+                           domains.rotateDkim(c.principal, c.param("ws"), c.param("dom")));
+             return jsonResponse(200, out);
+           }});
+  api.add({"GET", "/api/v1/workspaces/{ws}/domains/{dom}/zone",
+           "The zone as an RFC 1035 master file (text/dns)", "domains", Auth::kAny, 0,
+           [&domains](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto text, domains.zoneText(c.principal, c.param("ws"), c.param("dom")));
+             return http::Response::text(200, "text/dns; charset=utf-8", std::move(text));
+           }});
   api.add({"GET", "/api/v1/workspaces/{ws}/domains/{dom}/dns-records",
            "Managed and custom DNS records", "domains", Auth::kAny, 0,
            [&domains](Ctx& c) -> Result<http::Response> {
