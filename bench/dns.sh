@@ -3,29 +3,45 @@
 #
 #   bench/dns.sh [BUILD_DIR]        (default build dir: ./build; needs root for nsd/knotd)
 #
-# Generates 1,000 zones (SOA, 2 NS + glue, apex A, www A, MX, SPF TXT, DKIM TXT with an
-# RSA-2048 key, DMARC TXT, tracking CNAME), a query file mixing A, MX, DKIM TXT, DMARC TXT and
-# NXDOMAIN (20 % each), and for each server runs `dnsperf -l 15 -c 8 -T 1 -q 100` (RUNS times,
-# servers interleaved, medians reported), a latency run `dnsperf -Q 10000 -l 10 -v` (p50/p99
-# from per-query times), and reads the server's peak RSS and PSS. Writes OUT (default
-# docs/benchmarks-dns.md). Environment: RUNS=3, DURATION=15, PIN=1 also measures the server
-# pinned to core 0 with dnsperf on core 1, MJ_BIN=<server command> to benchmark another binary
-# that takes the same arguments as mailjuke_dns_serve. Peers missing are skipped.
+# Two modes (MODE=server|tool; default server when BUILD_DIR/mailjuke exists):
+#  - server: benchmarks the real `mailjuke serve` (HTTP API + DNS in one process). Starts it
+#    with its data in the work dir, signs up, creates 1,000 purchased domains through the bulk
+#    API (jobs of 500; DKIM key generation makes this take a minute or two), exports every zone
+#    with GET .../domains/{id}/zone and gives those exact files to NSD and Knot. Records per
+#    zone: SOA, 2 NS (out of zone), MX, SPF TXT, DKIM TXT (mj1, RSA-2048), DMARC TXT, tracking
+#    CNAME. Queries: track CNAME (asked as A), MX, DKIM TXT, DMARC TXT, NXDOMAIN, 20 % each.
+#    MJ_SERVER=<binary> (default BUILD_DIR/mailjuke). Reusing WORK=<dir> of an earlier server
+#    run skips the provisioning.
+#  - tool: the standalone tool tests/tools/dns_serve (MJ_BIN=<server command> to benchmark
+#    another binary that takes the same arguments as mailjuke_dns_serve). Generates 1,000 zones
+#    (SOA, 2 NS + glue, apex A, www A, MX, SPF TXT, DKIM TXT with an RSA-2048 key, DMARC TXT,
+#    tracking CNAME); queries mix A, MX, DKIM TXT, DMARC TXT and NXDOMAIN (20 % each).
+#
+# For each server runs `dnsperf -l 15 -c 8 -T 1 -q 100` (RUNS times, servers interleaved,
+# medians reported), a latency run `dnsperf -Q 10000 -l 10 -v` (p50/p99 from per-query times),
+# and reads the server's peak RSS and PSS. Writes OUT (default docs/benchmarks-dns.md).
+# Environment: RUNS=3, DURATION=15, PIN=1 also measures the server pinned to core 0 with
+# dnsperf on core 1. Peers missing are skipped.
 # Install peers with: scripts/install-deps.sh bench
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
 MJ_BIN=${MJ_BIN:-$BUILD/tests/tools/dns_serve/mailjuke_dns_serve}
+MJ_SERVER=${MJ_SERVER:-$BUILD/mailjuke}
+if [ -z "${MODE:-}" ]; then
+  if [ -x "$MJ_SERVER" ]; then MODE=server; else MODE=tool; fi
+fi
+case $MODE in server|tool) ;; *) echo "bench/dns: MODE must be server or tool" >&2; exit 2 ;; esac
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-15}
 PIN=${PIN:-0}
 OUT=${OUT:-$ROOT/docs/benchmarks-dns.md}
 WORK=${WORK:-$(mktemp -d /tmp/mailjuke-bench-dns.XXXXXX)}
-ZONES=1000
+ZONES=${ZONES:-1000}
 PY=/usr/bin/python3
 mkdir -p "$WORK"
-echo "bench/dns: work dir $WORK" >&2
+echo "bench/dns: mode $MODE, work dir $WORK" >&2
 
 PIDS=()
 cleanup() {
@@ -37,13 +53,14 @@ trap cleanup EXIT
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # ---- zones and queries -------------------------------------------------------------------
+mkdir -p "$WORK/zones"
+if [ "$MODE" = tool ]; then
 if [ ! -f "$WORK/dkim.pem" ]; then
   openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/dkim.pem" 2>/dev/null
 fi
 DKIM_P=$(openssl pkey -in "$WORK/dkim.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
-mkdir -p "$WORK/zones"
 $PY - "$WORK" "$ZONES" "$DKIM_P" <<'PYEOF'
-import random, sys
+import sys
 work, count, key = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 dkim = "v=DKIM1; k=rsa; p=" + key
 chunks = " ".join('"%s"' % dkim[i:i + 255] for i in range(0, len(dkim), 255))
@@ -68,12 +85,109 @@ mj1._domainkey IN TXT {chunks}
 _dmarc IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@{d}"
 track IN CNAME track.mailjuke.example.
 """)
+with open(work + "/names.txt", "w") as f:
+    f.write("".join(n + "\n" for n in names))
+PYEOF
+READY_NAME=$(tail -1 "$WORK/names.txt")
+READY_SERIAL=2026120101
+fi
+
+# Server mode: the real server, with its data (SQLite unless MAILJUKE_STORAGE_URL is set) kept
+# in the work dir so that every restart serves the same 1,000 zones.
+start_mailjuke_server_process() {  # prefix -> sets PID[mailjuke]; waits for listeners.json
+  local prefix=$1
+  mkdir -p "$WORK/mj-data"
+  rm -f "$WORK/mj-data/listeners.json"
+  # shellcheck disable=SC2086
+  (cd "$WORK" && exec env MAILJUKE_PLATFORM_DATA_DIR="$WORK/mj-data" MAILJUKE_HTTP_LISTEN=127.0.0.1:0 \
+     MAILJUKE_DNS_LISTEN=127.0.0.1:0 MAILJUKE_PLATFORM_PUBLIC_URL=http://127.0.0.1 \
+     MAILJUKE_HTTP_WEB_ROOT="$ROOT/web" $prefix "$MJ_SERVER" serve) \
+    >> "$WORK/mailjuke.out" 2>> "$WORK/mailjuke.err" &
+  PID[mailjuke]=$!
+  PIDS+=("$!")
+  for _ in $(seq 1 600); do
+    [ -s "$WORK/mj-data/listeners.json" ] && break
+    kill -0 "${PID[mailjuke]}" 2>/dev/null || { echo "bench/dns: mailjuke exited" >&2; tail -5 "$WORK/mailjuke.err" >&2; return 1; }
+    sleep 0.1
+  done
+  sleep 0.1  # the file is written whole, but give it a moment
+  read -r HTTP_ADDR DNS_ADDR < <($PY -c 'import json,sys; l=json.load(open(sys.argv[1])); print(l["http"], l["dns"])' "$WORK/mj-data/listeners.json")
+  PORT[mailjuke]=${DNS_ADDR##*:}
+}
+
+declare -A PORT PID
+stop_server() {
+  local pid=${PID[$1]}
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+if [ "$MODE" = server ]; then
+  if [ ! -s "$WORK/names.txt" ] || [ ! -d "$WORK/mj-data" ]; then
+    rm -rf "$WORK/mj-data" "$WORK/zones"; mkdir -p "$WORK/zones"
+    start_mailjuke_server_process ""
+    echo "bench/dns: creating $ZONES domains through the bulk API (DKIM keys: a minute or two)" >&2
+    PYTHONPATH="$ROOT/tests/testutil" $PY - "$WORK" "$ZONES" "$HTTP_ADDR" <<'PYEOF'
+import sys, time
+import mj
+work, count, addr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+class Remote:  # what mj.Client needs of a server
+    host, port = addr.rsplit(":", 1)[0], int(addr.rsplit(":", 1)[1])
+    origin = "http://127.0.0.1"
+
+c = mj.Client(Remote())
+c.signup(email="bench@example.com")
+ws = c.create_workspace("DNS bench")
+names = ["bench%04d.com" % i for i in range(count)]
+ids = {}
+t0 = time.time()
+for k in range(0, count, 500):
+    batch = names[k:k + 500]
+    r = c.post(f"/api/v1/workspaces/{ws}/domains/bulk", {"names": batch, "source": "purchase"})
+    assert r.status == 202, r
+    job_id = r.json["id"]
+    deadline = time.time() + 900
+    while True:
+        job = c.get(f"/api/v1/jobs/{job_id}").json
+        if job["status"] in ("succeeded", "failed"):
+            break
+        if time.time() > deadline:
+            sys.exit(f"bulk job {job_id} did not finish: {job['progress']}")
+        time.sleep(1)
+    bad = [row for row in job["results"] if not row["ok"]]
+    if job["status"] != "succeeded" or bad:
+        sys.exit(f"bulk job {job_id}: {job['status']}, {len(bad)} failed, e.g. {bad[:2]}")
+    for row in job["results"]:
+        ids[row["name"]] = row["domain_id"]
+    print(f"bench/dns: {k + len(batch)} domains created ({time.time() - t0:.0f} s)", file=sys.stderr)
+for n in names:
+    r = c.get(f"/api/v1/workspaces/{ws}/domains/{ids[n]}/zone")
+    assert r.status == 200, r
+    with open(f"{work}/zones/{n}.zone", "w") as f:
+        f.write(r.body)
+with open(work + "/names.txt", "w") as f:
+    f.write("".join(n + "\n" for n in names))
+PYEOF
+    stop_server mailjuke
+  fi
+  READY_NAME=$(tail -1 "$WORK/names.txt")
+  READY_SERIAL=$(awk '$4 == "SOA" {print $7; exit}' "$WORK/zones/$READY_NAME.zone")
+  [ -n "$READY_SERIAL" ] || { echo "bench/dns: no SOA serial in $WORK/zones/$READY_NAME.zone" >&2; exit 1; }
+fi
+
+$PY - "$WORK" "$MODE" <<'PYEOF'
+import random, sys
+work, mode = sys.argv[1], sys.argv[2]
+names = open(work + "/names.txt").read().split()
 rng = random.Random(7)
 with open(work + "/queries.txt", "w") as f:
     for n in range(200000):
         d = rng.choice(names)
         kind = n % 5
-        if kind == 0: f.write(f"{rng.choice(['', 'www.'])}{d} A\n")
+        if kind == 0:
+            if mode == "tool": f.write(f"{rng.choice(['', 'www.'])}{d} A\n")
+            else: f.write(f"track.{d} A\n")  # the exported zones have no A records: CNAME answer
         elif kind == 1: f.write(f"{d} MX\n")
         elif kind == 2: f.write(f"mj1._domainkey.{d} TXT\n")
         elif kind == 3: f.write(f"_dmarc.{d} TXT\n")
@@ -90,7 +204,7 @@ PYEOF
 # ---- servers -----------------------------------------------------------------------------
 wait_ready() {  # port pid
   for _ in $(seq 1 300); do
-    if dig +tries=1 +time=1 -p "$1" @127.0.0.1 d0999.example SOA +short 2>/dev/null | grep -q 2026120101; then
+    if dig +tries=1 +time=1 -p "$1" @127.0.0.1 "$READY_NAME" SOA +short 2>/dev/null | grep -qw "$READY_SERIAL"; then
       return 0
     fi
     kill -0 "$2" 2>/dev/null || return 1
@@ -116,9 +230,13 @@ memory_of() {
   echo "$((hwm / 1024)) $((pss / 1024))"
 }
 
-declare -A PORT PID
 start_mailjuke() {
   local prefix=$1
+  if [ "$MODE" = server ]; then
+    start_mailjuke_server_process "$prefix" || return 1
+    wait_ready "${PORT[mailjuke]}" "${PID[mailjuke]}"
+    return
+  fi
   $prefix "$MJ_BIN" --listen 127.0.0.1:0 "$WORK/zones" > "$WORK/mailjuke.out" 2> "$WORK/mailjuke.err" &
   PID[mailjuke]=$!
   PIDS+=("$!")
@@ -186,12 +304,6 @@ NEOF
   PIDS+=("$!")
   PORT[nsd]=$port
   wait_ready "$port" "${PID[nsd]}"
-}
-
-stop_server() {
-  local pid=${PID[$1]}
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
 }
 
 # ---- measurement -------------------------------------------------------------------------
@@ -264,11 +376,22 @@ for s in "${SERVERS[@]}"; do
 done
 [ "$best" -gt 0 ] || best=${QPS[mailjuke]}
 
+# Hand-written sections of OUT (from its first "## " heading on) are kept below the new table.
+NOTES=""
+if [ -f "$OUT" ]; then NOTES=$(awk '/^## / {keep=1} keep' "$OUT"); fi
 {
   echo "# DNS benchmark"
   echo
   echo "Generated by \`bench/dns.sh\` on $(date -u +%Y-%m-%d) ($(nproc) CPUs: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))."
-  echo "1,000 zones; queries: A, MX, DKIM TXT (RSA-2048), DMARC TXT, NXDOMAIN, 20 % each;"
+  if [ "$MODE" = server ]; then
+    echo "MailJuke: the \`mailjuke serve\` binary (HTTP API and DNS in one process, SQLite storage),"
+    echo "$ZONES domains created through the bulk API; each zone exported with GET …/zone and the same"
+    echo "files loaded by NSD and Knot (SOA, 2 NS, MX, SPF TXT, DKIM TXT RSA-2048, DMARC TXT, CNAME)."
+    echo "Queries: CNAME (asked as A), MX, DKIM TXT, DMARC TXT, NXDOMAIN, 20 % each;"
+  else
+    echo "MailJuke: the standalone DNS tool (\`$(basename "$MJ_BIN")\`), $ZONES generated zones;"
+    echo "queries: A, MX, DKIM TXT (RSA-2048), DMARC TXT, NXDOMAIN, 20 % each;"
+  fi
   echo "\`dnsperf -l $DURATION -c 8 -T 1 -q 100\`, no EDNS, server and dnsperf sharing the cores;"
   echo "median of $RUNS runs, servers interleaved. Latency: \`dnsperf -Q 10000 -l 10 -v\`."
   echo "Memory: peak RSS (VmHWM) and PSS of the server processes after the runs. CPU: server"
@@ -282,7 +405,7 @@ done
     case $s in
       knot) name="Knot $(knotd -V 2>&1 | grep -o '[0-9][0-9.]*' | head -1)" ;;
       nsd) name="NSD $(nsd -v 2>&1 | grep -o '[0-9][0-9.]*' | head -1)" ;;
-      mailjuke) name="MailJuke" ;;
+      mailjuke) if [ "$MODE" = server ]; then name="MailJuke (mailjuke serve)"; else name="MailJuke (dns_serve tool)"; fi ;;
     esac
     echo "| $name | ${QPS[$s]} | $ratio | ${LOST[$s]} | ${AVG[$s]} | ${P50[$s]} | ${P99[$s]} | ${CPU[$s]} | ${RSS[$s]} | ${PSS[$s]} |"
   done
@@ -291,5 +414,7 @@ done
     echo "Pinned (server on core 0, dnsperf on core 1), QPS medians:"
     for s in "${SERVERS[@]}"; do echo "- $s: ${QPS_PIN[$s]}"; done
   fi
-} > "$OUT"
+  if [ -n "$NOTES" ]; then echo; echo "$NOTES"; fi
+} > "$OUT.tmp"
+mv "$OUT.tmp" "$OUT"
 cat "$OUT"
