@@ -14,24 +14,7 @@ import dns.rdatatype
 import dns.zone
 
 import mj
-
-
-def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1 (the DNS listener binds both)."""
-    for _ in range(50):
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.bind(("127.0.0.1", 0))
-        port = u.getsockname()[1]
-        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        try:
-            t.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-        finally:
-            t.close()
-            u.close()
-    raise RuntimeError("no free port")
+from dns_secondary import free_port
 
 
 class DomainsMoreTest(unittest.TestCase):
