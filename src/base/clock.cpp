@@ -15,10 +15,6 @@ int64_t Clock::nowMillis() const {
 
 TimePoint ManualClock::now() const { return TimePoint(std::chrono::milliseconds(ms_.load())); }
 
-TimePoint OffsetClock::now() const {
-  return std::chrono::system_clock::now() + std::chrono::milliseconds(offset_ms_.load());
-}
-
 std::string formatRfc3339(int64_t unix_seconds) {
   std::time_t t = static_cast<std::time_t>(unix_seconds);
   std::tm tm{};

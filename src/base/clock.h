@@ -35,16 +35,6 @@ class ManualClock final : public Clock {
   std::atomic<int64_t> ms_;
 };
 
-// Wall clock whose offset the operator (or a test, through the config) may shift.
-class OffsetClock final : public Clock {
- public:
-  TimePoint now() const override;
-  void setOffsetSeconds(int64_t s) { offset_ms_ = s * 1000; }
-
- private:
-  std::atomic<int64_t> offset_ms_{0};
-};
-
 // RFC 3339 UTC, second precision: 2026-12-01T06:48:56Z
 std::string formatRfc3339(int64_t unix_seconds);
 // Accepts "YYYY-MM-DDTHH:MM:SSZ" (fraction and offset tolerated). -1 on failure.

@@ -25,12 +25,6 @@ std::string randomToken(size_t bytes) { return base64UrlEncode(randomBytes(bytes
 
 uint32_t randomUniform(uint32_t bound) { return randombytes_uniform(bound); }
 
-std::string randomDigits(int n) {
-  std::string out;
-  for (int i = 0; i < n; ++i) out += char('0' + randombytes_uniform(10));
-  return out;
-}
-
 std::string sha256(std::string_view data) {
   std::string out(crypto_hash_sha256_BYTES, '\0');
   crypto_hash_sha256(reinterpret_cast<unsigned char*>(out.data()),

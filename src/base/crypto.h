@@ -15,8 +15,6 @@ std::string randomBytes(size_t n);
 std::string randomToken(size_t bytes = 32);
 // Uniform integer in [0, bound).
 uint32_t randomUniform(uint32_t bound);
-// n random decimal digits (e-mailed codes).
-std::string randomDigits(int n);
 
 std::string sha256(std::string_view data);  // raw 32 bytes
 std::string sha256Hex(std::string_view data);

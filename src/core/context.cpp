@@ -4,11 +4,6 @@
 
 namespace mailjuke::core {
 
-Json Page::toJson() const {
-  return {{"data", raw_data ? Json::parse(*raw_data) : data},
-          {"next_cursor", next_cursor ? Json(*next_cursor) : Json(nullptr)}};
-}
-
 std::string Page::render() const {
   std::string out = "{\"data\":";
   out += raw_data ? *raw_data : data.dump(-1, ' ', false, Json::error_handler_t::replace);

@@ -49,7 +49,6 @@ struct Page {
   Json data = Json::array();
   std::optional<std::string> raw_data;  // a serialised array, set instead of `data` on hot paths
   std::optional<std::string> next_cursor;
-  Json toJson() const;
   std::string render() const;  // {"data": [...], "next_cursor": ...}
 };
 

@@ -5,7 +5,6 @@ namespace mailjuke::core {
 Result<Page> paginate(store::Tx& tx, std::string sql, store::Params params,
                       const std::string& id_column, const PageRequest& req,
                       const std::function<Json(const store::Row&)>& to_json) {
-  size_t id_index = 0;  // the id must be the first selected column
   if (req.cursor) {
     sql += " AND " + id_column + (req.newest_first ? " < ?" : " > ?");
     params.push_back(*req.cursor);
@@ -16,7 +15,8 @@ Result<Page> paginate(store::Tx& tx, std::string sql, store::Params params,
   Page page;
   for (size_t i = 0; i < rows.size() && i < size_t(req.limit); ++i)
     page.data.push_back(to_json(rows[i]));
-  if (rows.size() > size_t(req.limit)) page.next_cursor = rows[req.limit - 1].text(id_index);
+  if (rows.size() > size_t(req.limit))
+    page.next_cursor = rows[req.limit - 1].text(0);  // the id is the first column
   return page;
 }
 

@@ -17,8 +17,9 @@ struct PageRequest {
   bool newest_first = false;
 };
 
-// `sql` is a SELECT with a WHERE clause whose parameters are `params`; `id_column` is the
-// key column (qualified when joined). Appends the cursor condition, ORDER BY and LIMIT.
+// `sql` is a SELECT, with the id as its first column, and a WHERE clause whose parameters are
+// `params`; `id_column` is the key column (qualified when joined). Appends the cursor condition,
+// ORDER BY and LIMIT.
 Result<Page> paginate(store::Tx& tx, std::string sql, store::Params params,
                       const std::string& id_column, const PageRequest& page,
                       const std::function<Json(const store::Row&)>& to_json);

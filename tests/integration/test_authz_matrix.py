@@ -29,10 +29,11 @@ def routes(ws, target_mem, fake_key):
     ]
 
 
-class AuthorizationMatrixTest(unittest.TestCase):
+class AuthorizationMatrixTest(mj.ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = s = mj.Server().start()
+        super().setUpClass()
+        s = cls.server
         cls.owner = s.client()
         cls.owner.signup()
         cls.ws = cls.owner.create_workspace("Matrix Co")
@@ -56,10 +57,6 @@ class AuthorizationMatrixTest(unittest.TestCase):
         for role in ROLES:
             r = cls.owner.post(f"/api/v1/workspaces/{cls.ws}/api-keys", {"name": f"{role} key", "role": role})
             cls.keys[role] = s.client(api_key=r.json["key"])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def check(self, principals):
         for role, client in principals.items():

@@ -7,10 +7,10 @@ import unittest
 import mj
 
 
-class BadInputTest(unittest.TestCase):
+class BadInputTest(mj.ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = mj.Server().start()
+        super().setUpClass()
         cls.owner = cls.server.client()
         cls.owner.signup()
         cls.ws = cls.owner.create_workspace("Bad Input Co")
@@ -22,10 +22,6 @@ class BadInputTest(unittest.TestCase):
                 concrete = concrete.replace(p, p.strip("{}") + "_doesnotexist")
             for method in ops:
                 cls.routes.append((method.upper(), concrete))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def assertProblem(self, r, what):
         self.assertTrue(400 <= r.status < 500, f"{what}: {r}")

@@ -53,7 +53,6 @@ class SecondaryOfApiZoneTest(unittest.TestCase):
 
             self.assertTrue(wait_for(lambda: primary_serial() is not None, deadline=10),
                             "mailjuke does not answer the new zone's SOA")
-            serial = primary_serial()
 
             secondary = start(d, port, primary_port, zone=domain)
 

@@ -10,19 +10,15 @@ import dns.rdatatype
 import mj
 
 
-class DomainsTest(unittest.TestCase):
+class DomainsTest(mj.ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.server = mj.Server().start()
+        super().setUpClass()
         cls.owner = cls.server.client()
         cls.owner.signup()
         cls.ws = cls.owner.create_workspace("Domains Co")
         host, port = cls.server.listeners["dns"].rsplit(":", 1)
         cls.dns = (host, int(port))
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
 
     def query(self, name, rdtype, tcp=False):
         q = dns.message.make_query(name, rdtype)
@@ -123,7 +119,7 @@ class DomainsTest(unittest.TestCase):
         self.assertGreater(self.query("customrecs.com", "SOA").answer[0][0].serial, serial1)
         long_txt = "x" * 600
         self.assertEqual(self.owner.post(base, {"name": "long", "type": "TXT", "value": long_txt}).status, 201)
-        tc = self.wait_for("long.customrecs.com", "TXT", lambda r: r.flags & dns.flags.TC)
+        self.wait_for("long.customrecs.com", "TXT", lambda r: r.flags & dns.flags.TC)
         self.wait_for("long.customrecs.com", "TXT", lambda r: len(r.answer) == 1, tcp=True)
         self.assertEqual(len(self.query("long.customrecs.com", "TXT", tcp=True).answer[0][0].strings), 3)
         bad = [

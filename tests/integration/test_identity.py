@@ -5,7 +5,6 @@ import hmac
 import struct
 import time
 import unittest
-import urllib.parse
 
 import mj
 
@@ -19,14 +18,8 @@ def totp(secret_b32, at=None, step_offset=0):
     return f"{code:06d}"
 
 
-class IdentityTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = mj.Server(env={"MAILJUKE_SECURITY_LOGIN_MAX_FAILURES": "5"}).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
+class IdentityTest(mj.ServerTestCase):
+    server_env = {"MAILJUKE_SECURITY_LOGIN_MAX_FAILURES": "5"}
 
     def test_signup_requires_terms_and_business_use(self):
         c = self.server.client()

@@ -57,15 +57,7 @@ class CliTest(unittest.TestCase):
             s.cleanup()
 
 
-class ServerTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = mj.Server().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
+class ServerTest(mj.ServerTestCase):
     def test_first_start_prints_operator_and_writes_listeners(self):
         self.assertTrue(self.server.operator_email)
         self.assertGreaterEqual(len(self.server.operator_password), 20)

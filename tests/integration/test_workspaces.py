@@ -4,15 +4,7 @@ import unittest
 import mj
 
 
-class WorkspacesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = mj.Server().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.cleanup()
-
+class WorkspacesTest(mj.ServerTestCase):
     def owner(self):
         c = self.server.client()
         c.signup()

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import unittest
 import urllib.parse
 import uuid
 
@@ -126,6 +127,20 @@ class Server:
 
     def client(self, **kw):
         return Client(self, **kw)
+
+
+class ServerTestCase(unittest.TestCase):
+    """Test case with one MailJuke server for the whole class; `server_env` adds variables."""
+
+    server_env = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(env=cls.server_env).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
 
 
 class Response:

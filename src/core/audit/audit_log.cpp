@@ -20,22 +20,6 @@ Status recordAudit(store::Tx& tx, const Principal& actor, const AuditEntry& e, i
   return {};
 }
 
-Json auditRowToJson(const store::Row& r) {
-  Json data = Json::parse(r.text(9), nullptr, false);
-  return {
-      {"id", r.text(0)},
-      {"workspace_id", r.optText(1) ? Json(*r.optText(1)) : Json(nullptr)},
-      {"actor", {{"type", r.text(2)}, {"id", r.optText(3) ? Json(*r.optText(3)) : Json(nullptr)}}},
-      {"action", r.text(4)},
-      {"target",
-       {{"type", r.optText(5) ? Json(*r.optText(5)) : Json(nullptr)},
-        {"id", r.optText(6) ? Json(*r.optText(6)) : Json(nullptr)}}},
-      {"ip", r.text(7)},
-      {"user_agent", r.text(8)},
-      {"data", data.is_discarded() ? Json::object() : data},
-      {"created_at", formatRfc3339(r.integer(10))}};
-}
-
 void writeAuditRow(JsonWriter& w, const store::Row& r) {
   auto opt = [&](size_t i) -> JsonWriter& { return r.isNull(i) ? w.null() : w.str(r.text(i)); };
   w.beginObject();

@@ -34,7 +34,6 @@ struct AuditQuery {
 };
 // Newest first.
 Result<Page> listAudit(store::Tx& tx, const AuditQuery& q);
-Json auditRowToJson(const store::Row& r);
 void writeAuditRow(JsonWriter& w, const store::Row& r);
 
 }  // namespace mailjuke::core

@@ -29,6 +29,7 @@ struct Request {
   std::string target;  // as received
   std::string path;    // decoded path without the query
   std::multimap<std::string, std::string> query;
+  bool malformed_query = false;  // an escape in the query string was invalid
   Headers headers;
   std::string body;
   std::string remote_ip;

@@ -38,7 +38,7 @@ http::Request toRequest(const bhttp::request<bhttp::string_body>& in, const std:
   r.path = r.target.substr(0, q);
   if (q != std::string::npos &&
       !http::parseQuery(std::string_view(r.target).substr(q + 1), r.query))
-    r.query.clear(), r.query.emplace("\x01invalid", "");
+    r.malformed_query = true;
   for (const auto& f : in) r.headers.add(std::string(f.name_string()), std::string(f.value()));
   r.body = in.body();
   r.remote_ip = ip;

@@ -107,8 +107,7 @@ Result<core::Principal> Api::authenticate(http::Request& req, const Route& route
 Result<http::Response> Api::dispatch(http::Request& req, const Route& route,
                                      std::string& principal_key,
                                      std::optional<RateLimiter::Decision>& rate) {
-  if (req.query.count("\x01invalid"))
-    return Error::make(ErrorCode::kMalformed, "malformed query string");
+  if (req.malformed_query) return Error::make(ErrorCode::kMalformed, "malformed query string");
   Ctx ctx{req};
   if (isUnsafe(req.method) && route.json_body && !req.body.empty()) {
     auto ct = req.headers.get("content-type").value_or("");
