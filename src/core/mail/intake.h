@@ -1,0 +1,68 @@
+// What happens to a message between the SMTP session and the mail store: recipient policy on
+// the MX, sender rules and DKIM signing on submission, SPF/DKIM/DMARC recording on inbound
+// mail, and splitting recipients into local deliveries and the outbound queue. The SMTP server
+// speaks the protocol; every decision about mail is made here.
+//
+// Thread-safety: safe from any thread. Methods marked blocking run on the worker pool.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "core/context.h"
+#include "core/mail/mail_store.h"
+#include "core/mailauth/resolver.h"
+#include "core/mailboxes/mail_directory.h"
+
+namespace mailjuke::core {
+
+struct SmtpEnvelope {
+  std::string client_ip;
+  std::string helo;
+  bool tls = false;
+  bool smtputf8 = false;
+  std::string mail_from;  // "" = null sender
+  std::vector<std::string> rcpt_to;
+  std::shared_ptr<const MailAccount> account;  // the authenticated submitter; null on the MX
+};
+
+enum class RcptVerdict {
+  kAccept,
+  kUnknownUser,   // 550 5.1.1: hosted domain, no such mailbox
+  kRelayDenied,   // 554 5.7.1: the domain is not hosted here
+};
+
+struct IntakeOptions {
+  std::string hostname = "mail.mailjuke.test";  // Received and Authentication-Results authserv-id
+};
+
+class MailIntake {
+ public:
+  MailIntake(CoreContext& ctx, MailDirectory& directory, MailStore& store,
+             mailauth::Resolver& resolver, IntakeOptions options);
+
+  // MX RCPT TO (non-blocking: directory snapshot only).
+  RcptVerdict inboundRecipient(std::string_view address) const;
+  // Submission MAIL FROM: the envelope sender must be the authenticated mailbox.
+  bool senderAllowed(const MailAccount& account, std::string_view mail_from) const;
+  // Submission MAIL FROM: whether the daily limit is already used up (blocking: SQL).
+  Result<bool> dailyLimitReached(const MailAccount& account);
+
+  // End of DATA (blocking: DNS, fsync, SQL). Ok → the queue id for "250 2.0.0 Ok: queued as".
+  // Errors: kInvalid → 550 5.6.0 (unusable message), kForbidden → 553 5.7.1 (From header is
+  // not the sender's), kRateLimited → 451 4.7.1 (daily limit), anything else → 451 4.3.0.
+  Result<std::string> receive(const SmtpEnvelope& envelope, std::string message);
+  Result<std::string> submit(const SmtpEnvelope& envelope, std::string message);
+
+ private:
+  CoreContext& ctx_;
+  MailDirectory& directory_;
+  MailStore& store_;
+  mailauth::Resolver& resolver_;
+  IntakeOptions options_;
+};
+
+}  // namespace mailjuke::core

@@ -1,0 +1,64 @@
+// The shared mail store: message metadata in SQL (folders, UIDs, flags, sizes, dates) and bodies
+// in the BlobStore; the outbound queue lives in the same database so one commit makes a message
+// durable everywhere it goes. SMTP answers 250 only after accept() returned ok.
+//
+// Thread-safety: safe from any thread; accept() blocks (fsync, SQL) — worker pool only.
+// Concurrent accept() calls are group-committed: one transaction (and one fsync) for a batch.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "core/context.h"
+#include "core/mail/blob_store.h"
+
+namespace mailjuke::core {
+
+struct LocalDelivery {
+  std::string mailbox_id;
+  std::string folder = "INBOX";      // folder name of that mailbox
+  std::vector<std::string> flags;    // e.g. "\\Seen" for the Sent copy
+  bool count_received = true;        // counts toward the mailbox's "received" counter
+};
+
+struct AcceptedMessage {
+  std::string content;                         // final bytes as stored, CRLF line ends
+  std::string envelope_from;                   // "" = null sender (bounces)
+  std::vector<LocalDelivery> local;            // hosted recipients, Sent copies
+  std::vector<std::string> remote_recipients;  // queued for delivery, grouped by domain
+  std::optional<std::string> sender_mailbox_id;  // submissions: counts as one sent message
+  int64_t daily_limit = 0;  // > 0 with a sender: kRateLimited when sent today would exceed it
+  int64_t received_at = 0;  // unix seconds (INTERNALDATE)
+};
+
+struct MailCounters {
+  int64_t sent_today = 0;
+  int64_t bounced_today = 0;
+  int64_t received_today = 0;
+};
+
+class MailStore {
+ public:
+  MailStore(CoreContext& ctx, BlobStore& blobs);
+  ~MailStore();
+
+  // Stores the blob, the local deliveries, the outbound queue entries and the counters; durable
+  // when it returns ok. Returns an id for the reply ("250 2.0.0 Ok: queued as <id>").
+  Result<std::string> accept(const AcceptedMessage& message);
+  Result<MailCounters> counters(const std::string& mailbox_id, int64_t now);
+  // Deletes blob files no message or queue entry references any more; returns how many.
+  Result<int64_t> collectGarbage();
+
+  BlobStore& blobs() { return blobs_; }
+
+ private:
+  struct Committer;
+  CoreContext& ctx_;
+  BlobStore& blobs_;
+  std::unique_ptr<Committer> committer_;
+};
+
+}  // namespace mailjuke::core
