@@ -1,7 +1,7 @@
 // The SMTP listeners: MX (inbound, port 25 role), submission with STARTTLS (587) and implicit
 // TLS submission (465, RFC 8314). Sessions are C++20 coroutines on the net runtime; every
 // blocking step (AUTH's Argon2id on a cache miss, end-of-DATA storage) is offloaded to the
-// worker pool. Mail decisions are core::MailIntake's; this layer speaks RFC 5321.
+// worker pool. Mail decisions are the backend's (core::MailIntake); this layer speaks RFC 5321.
 #pragma once
 
 #include <chrono>
@@ -11,9 +11,8 @@
 
 #include "base/json.h"
 #include "base/result.h"
-#include "core/mail/intake.h"
-#include "core/mailboxes/mail_directory.h"
 #include "net/runtime.h"
+#include "server/smtp/smtp_backend.h"
 
 namespace mailjuke::smtp {
 
@@ -35,8 +34,7 @@ struct SmtpServerOptions {
 
 class SmtpServer {
  public:
-  SmtpServer(net::Runtime& runtime, SmtpServerOptions options, core::MailIntake& intake,
-             core::MailDirectory& directory);
+  SmtpServer(net::Runtime& runtime, SmtpServerOptions options, SmtpBackend& backend);
   ~SmtpServer();
 
   // Binds the enabled listeners; returns {"smtp_mx": "ip:port", "smtp_submission": …,
