@@ -48,11 +48,21 @@ std::vector<Key> keysOf(Config& c) {
       {"smtp", "mx_listen", &c.smtp.mx_listen},
       {"smtp", "submission_listen", &c.smtp.submission_listen},
       {"smtp", "submissions_listen", &c.smtp.submissions_listen},
+      {"smtp", "max_message_size", &c.smtp.max_message_size},
+      {"smtp", "max_recipients", &c.smtp.max_recipients},
+      {"smtp", "max_connections", &c.smtp.max_connections},
+      {"smtp", "max_connections_per_ip", &c.smtp.max_connections_per_ip},
+      {"smtp", "allow_plaintext_auth", &c.smtp.allow_plaintext_auth},
+      {"smtp", "tls_cert_file", &c.smtp.tls_cert_file},
+      {"smtp", "tls_key_file", &c.smtp.tls_key_file},
       {"imap", "listen", &c.imap.listen},
       {"imap", "imaps_listen", &c.imap.imaps_listen},
       {"delivery", "resolver", &c.delivery.resolver},
       {"delivery", "relay", &c.delivery.relay},
       {"delivery", "port", &c.delivery.port},
+      {"delivery", "max_age_hours", &c.delivery.max_age_hours},
+      {"delivery", "first_retry_seconds", &c.delivery.first_retry_seconds},
+      {"delivery", "concurrency", &c.delivery.concurrency},
       {"billing", "provider", &c.billing.provider},
       {"registrar", "provider", &c.registrar.provider},
       {"registrar", "tld_prices", &c.registrar.tld_prices},
@@ -128,6 +138,15 @@ Status validate(const Config& c) {
   MJ_TRY(positive("security.login_window_minutes", c.security.login_window_minutes, 1440));
   MJ_TRY(positive("security.rate_limit_per_minute", c.security.rate_limit_per_minute, 10000000));
   MJ_TRY(positive("delivery.port", c.delivery.port, 65535));
+  MJ_TRY(positive("delivery.max_age_hours", c.delivery.max_age_hours, 24 * 30));
+  MJ_TRY(positive("delivery.first_retry_seconds", c.delivery.first_retry_seconds, 86400));
+  MJ_TRY(positive("delivery.concurrency", c.delivery.concurrency, 1000));
+  MJ_TRY(positive("smtp.max_message_size", c.smtp.max_message_size, int64_t(1) << 30));
+  MJ_TRY(positive("smtp.max_recipients", c.smtp.max_recipients, 10000));
+  MJ_TRY(positive("smtp.max_connections", c.smtp.max_connections, 1000000));
+  MJ_TRY(positive("smtp.max_connections_per_ip", c.smtp.max_connections_per_ip, 1000000));
+  if (c.smtp.allow_plaintext_auth != 0 && c.smtp.allow_plaintext_auth != 1)
+    return Error::invalid("smtp.allow_plaintext_auth", "must be 0 or 1");
   if (c.security.password_hash_mem_kib < 19 * 1024 && c.security.password_hash_ops < 2)
     return Error::invalid("security.password_hash_mem_kib", "below the OWASP ASVS Argon2id floor");
   if (c.security.password_hash_mem_kib < 8)
@@ -155,6 +174,8 @@ void Config::finish() {
   if (platform.secret_key_file.empty())
     platform.secret_key_file = platform.data_dir + "/secret.key";
   if (storage.url.empty()) storage.url = "sqlite:" + platform.data_dir + "/mailjuke.db";
+  if (smtp.tls_cert_file.empty()) smtp.tls_cert_file = platform.data_dir + "/tls/cert.pem";
+  if (smtp.tls_key_file.empty()) smtp.tls_key_file = platform.data_dir + "/tls/key.pem";
 }
 
 std::map<std::string, std::string> environmentMap() {

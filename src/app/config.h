@@ -49,6 +49,13 @@ struct Config {
     std::string mx_listen = "127.0.0.1:2525";
     std::string submission_listen = "127.0.0.1:2587";
     std::string submissions_listen = "127.0.0.1:2465";
+    int64_t max_message_size = 25 * 1024 * 1024;  // octets, advertised as SIZE
+    int64_t max_recipients = 100;
+    int64_t max_connections = 2000;
+    int64_t max_connections_per_ip = 100;
+    int64_t allow_plaintext_auth = 0;  // 1: AUTH without TLS from loopback (development only)
+    std::string tls_cert_file;  // default: <data_dir>/tls/cert.pem (self-signed when missing)
+    std::string tls_key_file;   // default: <data_dir>/tls/key.pem
   } smtp;
   struct Imap {
     std::string listen = "127.0.0.1:2143";
@@ -58,6 +65,9 @@ struct Config {
     std::string resolver = "127.0.0.1:53";
     std::string relay;
     int64_t port = 25;
+    int64_t max_age_hours = 5 * 24;    // then the sender gets a bounce
+    int64_t first_retry_seconds = 60;  // doubles per attempt, capped at 4 h
+    int64_t concurrency = 16;
   } delivery;
   struct Billing {
     std::string provider = "sandbox";

@@ -69,6 +69,7 @@ TEST(Ids, PrefixedAndTimeOrdered) {
 
 TEST(Clock, Rfc3339) {
   EXPECT_EQ(formatRfc3339(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(formatRfc5322(1796117400), "Tue, 01 Dec 2026 09:30:00 +0000");
   EXPECT_EQ(parseRfc3339("2026-12-01T06:48:56Z"), 1796107736);
   EXPECT_EQ(parseRfc3339("2026-12-01T08:48:56+02:00"), 1796107736);
   EXPECT_EQ(parseRfc3339("nope"), -1);

@@ -26,6 +26,15 @@ std::string formatRfc3339(int64_t unix_seconds) {
 
 std::string formatDate(int64_t unix_seconds) { return formatRfc3339(unix_seconds).substr(0, 10); }
 
+std::string formatRfc5322(int64_t unix_seconds) {
+  std::time_t t = std::time_t(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
 int64_t parseRfc3339(const std::string& text) {
   std::tm tm{};
   int y, mo, d, h, mi, s;

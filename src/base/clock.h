@@ -41,5 +41,7 @@ std::string formatRfc3339(int64_t unix_seconds);
 int64_t parseRfc3339(const std::string& text);
 // YYYY-MM-DD for a unix time (UTC).
 std::string formatDate(int64_t unix_seconds);
+// RFC 5322 §3.3 date-time in UTC: "Tue, 01 Dec 2026 09:30:00 +0000".
+std::string formatRfc5322(int64_t unix_seconds);
 
 }  // namespace mailjuke

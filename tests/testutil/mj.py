@@ -41,6 +41,11 @@ class Server:
             "MAILJUKE_PLATFORM_DATA_DIR": self.data_dir,
             "MAILJUKE_HTTP_LISTEN": "127.0.0.1:0",
             "MAILJUKE_DNS_LISTEN": "127.0.0.1:0",
+            "MAILJUKE_SMTP_MX_LISTEN": "127.0.0.1:0",
+            "MAILJUKE_SMTP_SUBMISSION_LISTEN": "127.0.0.1:0",
+            "MAILJUKE_SMTP_SUBMISSIONS_LISTEN": "127.0.0.1:0",
+            "MAILJUKE_IMAP_LISTEN": "127.0.0.1:0",
+            "MAILJUKE_IMAP_IMAPS_LISTEN": "127.0.0.1:0",
             "MAILJUKE_PLATFORM_PUBLIC_URL": "http://127.0.0.1",
             "MAILJUKE_HTTP_WEB_ROOT": os.path.join(os.path.dirname(__file__), "../../web"),
         })
@@ -66,6 +71,9 @@ class Server:
         args += ["serve"]
         self.stdout_path = os.path.join(self.dir, "stdout.log")
         self.stderr_path = os.path.join(self.dir, "stderr.log")
+        restart_listeners = os.path.join(self.data_dir, "listeners.json")
+        if os.path.exists(restart_listeners):
+            os.unlink(restart_listeners)  # a restart: wait for the new process's addresses
         with open(self.stdout_path, "w") as out, open(self.stderr_path, "w") as err:
             self.proc = subprocess.Popen(args, env=self.env, stdout=out, stderr=err, cwd=self.dir)
         listeners = os.path.join(self.data_dir, "listeners.json")
@@ -127,6 +135,11 @@ class Server:
 
     def client(self, **kw):
         return Client(self, **kw)
+
+    def address(self, listener):
+        """(host, port) of a listener named in listeners.json, e.g. "smtp_submission"."""
+        host, port = self.listeners[listener].rsplit(":", 1)
+        return host, int(port)
 
 
 class ServerTestCase(unittest.TestCase):

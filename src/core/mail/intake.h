@@ -31,8 +31,8 @@ struct SmtpEnvelope {
 
 enum class RcptVerdict {
   kAccept,
-  kUnknownUser,   // 550 5.1.1: hosted domain, no such mailbox
-  kRelayDenied,   // 554 5.7.1: the domain is not hosted here
+  kUnknownUser,  // 550 5.1.1: hosted domain, no such mailbox
+  kRelayDenied,  // 554 5.7.1: the domain is not hosted here
 };
 
 struct IntakeOptions {
@@ -58,6 +58,14 @@ class MailIntake {
   Result<std::string> submit(const SmtpEnvelope& envelope, std::string message);
 
  private:
+  struct Routing {
+    std::vector<LocalDelivery> local;
+    std::vector<std::string> remote;
+    std::vector<std::shared_ptr<const MailAccount>> forwarding;  // local recipients with forward_to
+  };
+  Routing route(const std::vector<std::string>& recipients) const;
+  void forwardCopies(const Routing& routing, const std::string& message, int64_t now);
+
   CoreContext& ctx_;
   MailDirectory& directory_;
   MailStore& store_;

@@ -19,16 +19,16 @@ namespace mailjuke::core {
 
 struct LocalDelivery {
   std::string mailbox_id;
-  std::string folder = "INBOX";      // folder name of that mailbox
-  std::vector<std::string> flags;    // e.g. "\\Seen" for the Sent copy
-  bool count_received = true;        // counts toward the mailbox's "received" counter
+  std::string folder = "INBOX";    // folder name of that mailbox
+  std::vector<std::string> flags;  // e.g. "\\Seen" for the Sent copy
+  bool count_received = true;      // counts toward the mailbox's "received" counter
 };
 
 struct AcceptedMessage {
-  std::string content;                         // final bytes as stored, CRLF line ends
-  std::string envelope_from;                   // "" = null sender (bounces)
-  std::vector<LocalDelivery> local;            // hosted recipients, Sent copies
-  std::vector<std::string> remote_recipients;  // queued for delivery, grouped by domain
+  std::string content;                           // final bytes as stored, CRLF line ends
+  std::string envelope_from;                     // "" = null sender (bounces)
+  std::vector<LocalDelivery> local;              // hosted recipients, Sent copies
+  std::vector<std::string> remote_recipients;    // queued for delivery, grouped by domain
   std::optional<std::string> sender_mailbox_id;  // submissions: counts as one sent message
   int64_t daily_limit = 0;  // > 0 with a sender: kRateLimited when sent today would exceed it
   int64_t received_at = 0;  // unix seconds (INTERNALDATE)

@@ -1,0 +1,57 @@
+#include "app/mail_runtime.h"
+
+namespace mailjuke::app {
+namespace {
+
+smtp::SmtpServerOptions smtpOptions(const Config& c) {
+  smtp::SmtpServerOptions o;
+  o.mx_listen = c.smtp.mx_listen;
+  o.submission_listen = c.smtp.submission_listen;
+  o.submissions_listen = c.smtp.submissions_listen;
+  o.hostname = c.platform.mail_hostname;
+  o.tls_cert_file = c.smtp.tls_cert_file;
+  o.tls_key_file = c.smtp.tls_key_file;
+  o.max_message_bytes = size_t(c.smtp.max_message_size);
+  o.max_recipients = size_t(c.smtp.max_recipients);
+  o.max_connections = size_t(c.smtp.max_connections);
+  o.max_connections_per_ip = size_t(c.smtp.max_connections_per_ip);
+  o.allow_plaintext_auth_on_loopback = c.smtp.allow_plaintext_auth == 1;
+  return o;
+}
+
+delivery::DeliveryOptions deliveryOptions(const Config& c) {
+  delivery::DeliveryOptions o;
+  o.hostname = c.platform.mail_hostname;
+  o.relay = c.delivery.relay;
+  o.port = uint16_t(c.delivery.port);
+  o.max_age_seconds = c.delivery.max_age_hours * 3600;
+  o.first_retry_seconds = c.delivery.first_retry_seconds;
+  o.concurrency = size_t(c.delivery.concurrency);
+  return o;
+}
+
+}  // namespace
+
+MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runtime& runtime)
+    : blobs_(config.platform.data_dir + "/blobs"),
+      store_(ctx, blobs_),
+      directory_(ctx),
+      resolver_(core::mailauth::makeStubResolver(config.delivery.resolver)),
+      intake_(ctx, directory_, store_, *resolver_, {config.platform.mail_hostname}),
+      backend_(intake_, directory_, [this] { delivery_.kick(); }),
+      smtp_(runtime, smtpOptions(config), backend_),
+      delivery_(runtime, deliveryOptions(config), ctx, store_, directory_, *resolver_) {}
+
+Status MailRuntime::startSmtp(Json& listeners) {
+  MJ_TRY_ASSIGN(auto bound, smtp_.start());
+  for (auto& [name, address] : bound.items()) listeners[name] = address;
+  smtp_started_ = true;
+  return {};
+}
+
+void MailRuntime::stop() {
+  if (smtp_started_) smtp_.shutdown(std::chrono::seconds(5));
+  delivery_.stop();
+}
+
+}  // namespace mailjuke::app

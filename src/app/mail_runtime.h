@@ -1,0 +1,48 @@
+// The mail half of `mailjuke serve`: the mail store, the mailbox directory, the intake policy,
+// the SMTP listeners and the outbound delivery worker, built from the configuration and
+// started/stopped together.
+#pragma once
+
+#include <memory>
+
+#include "app/config.h"
+#include "app/mail_backend.h"
+#include "base/json.h"
+#include "core/mail/blob_store.h"
+#include "core/mail/intake.h"
+#include "core/mail/mail_store.h"
+#include "core/mailauth/resolver.h"
+#include "core/mailboxes/mail_directory.h"
+#include "net/runtime.h"
+#include "server/delivery/delivery_worker.h"
+#include "server/smtp/smtp_server.h"
+
+namespace mailjuke::app {
+
+class MailRuntime {
+ public:
+  MailRuntime(const Config& config, core::CoreContext& ctx, net::Runtime& runtime);
+
+  // Binds the SMTP listeners; adds their addresses to `listeners`.
+  Status startSmtp(Json& listeners);
+  void startDelivery() { delivery_.start(); }
+  void stop();
+
+  core::BlobStore& blobs() { return blobs_; }
+  core::MailStore& store() { return store_; }
+  core::MailDirectory& directory() { return directory_; }
+  smtp::SmtpServer& smtp() { return smtp_; }
+
+ private:
+  core::BlobStore blobs_;
+  core::MailStore store_;
+  core::MailDirectory directory_;
+  std::unique_ptr<core::mailauth::Resolver> resolver_;
+  core::MailIntake intake_;
+  MailBackend backend_;
+  smtp::SmtpServer smtp_;
+  delivery::DeliveryWorker delivery_;
+  bool smtp_started_ = false;
+};
+
+}  // namespace mailjuke::app
