@@ -8,13 +8,13 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost1.74-dev libssl-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libidn2-dev libpsl-dev libqrencode-dev libgtest-dev libgmock-dev
+  libidn2-dev libpsl-dev libqrencode-dev libgmime-3.0-dev libgtest-dev libgmock-dev
 )
 test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd
   dnsutils knot-dnsutils swaks curl nsd knot
 )
-bench_pkgs=(wrk nginx-light dnsperf nsd knot)
+bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix)  # postfix: smtp-source too
 
 want=()
 for group in "${@:-build}"; do
@@ -35,5 +35,9 @@ done
 sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 echo "install-deps: installing ${missing[*]}"
+if [[ " ${missing[*]} " == *" postfix "* ]]; then
+  # The benchmark runs its own private Postfix; never configure (or start) a system instance.
+  echo "postfix postfix/main_mailer_type select No configuration" | "${sudo_cmd[@]}" debconf-set-selections
+fi
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
