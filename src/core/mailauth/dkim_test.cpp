@@ -189,6 +189,19 @@ TEST_F(DkimTest, SimpleCanonicalisationIsStrict) {
   EXPECT_EQ(verifyOne(changed).result, "fail");
 }
 
+TEST_F(DkimTest, OverSignedFromRejectsAnAddedFrom) {
+  // §5.4.2: a name listed more often than present contributes nothing for the extra instance,
+  // so adding a From field afterwards breaks the signature.
+  std::string m = resign(kMessage,
+                         "v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=sel; "
+                         "h=from:from:subject; bh=BH;",
+                         key_->private_pem, Canon::kRelaxed, Canon::kRelaxed);
+  EXPECT_EQ(verifyOne(m).result, "pass");
+  std::string added = m;
+  added.insert(added.find("\r\n\r\n") + 2, "From: mallory@example.com\r\n");
+  EXPECT_EQ(verifyOne(added).result, "fail");
+}
+
 TEST_F(DkimTest, MalformedSignatureTagsArePermerror) {
   for (std::string bad : {"v=1; a=rsa-sha256; d=example.com", "v=1;; a=x",
                           "v=2; a=rsa-sha256; "
