@@ -115,13 +115,13 @@ DmarcVerdict checkDmarc(const std::string& header_from_domain, const SpfVerdict&
   for (const auto& d : dkim) {
     if (d.result == "pass" && aligned(normalise(d.domain), v.header_from, strict_dkim)) {
       v.result = "pass";
-      v.reason = "DKIM aligned (d=" + d.domain + ")";
+      v.reason = "aligned DKIM pass, d=" + d.domain;
       return v;
     }
   }
   if (spf.result == "pass" && aligned(normalise(spf.domain), v.header_from, strict_spf)) {
     v.result = "pass";
-    v.reason = "SPF aligned (" + spf.domain + ")";
+    v.reason = "aligned SPF pass, " + spf.domain;
     return v;
   }
   v.result = "fail";

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/domains/dkim_key.h"
 #include "core/mailauth/fake_resolver.h"
 #include "core/mailauth/spf_dmarc.h"
 
@@ -128,6 +129,36 @@ TEST(AuthResults, OneResinfoPerSignatureAndLongLinesFold) {
     EXPECT_LE(end - start, 78u);
     start = end + 2;
   }
+}
+
+TEST(MailAuth, SignedMessageFromAllowedHostGetsPassingHeader) {
+  auto key = generateDkimKey(1024);
+  ASSERT_TRUE(key.ok());
+  testing::FakeResolver dns;
+  dns.txt_records["mj._domainkey.example.com"] = {dkimTxtValue(key->public_b64)};
+  dns.txt_records["bounce.example.com"] = {"v=spf1 ip4:192.0.2.0/24 -all"};
+  dns.txt_records["_dmarc.example.com"] = {"v=DMARC1; p=reject"};
+  std::string m = "From: a@example.com\r\nTo: b@example.net\r\nSubject: hi\r\n\r\nbody\r\n";
+  auto sig = dkimSign(m, {"example.com", "mj", key->private_pem}, 1700000000);
+  ASSERT_TRUE(sig.ok());
+  auto dkim = dkimVerify(*sig + m, dns, 1700000001);
+  auto spf = checkSpf("192.0.2.7", "mx.example.com", "b+1@bounce.example.com", dns);
+  auto dmarc = checkDmarc("example.com", spf, dkim, dns);
+  EXPECT_EQ(authenticationResults("mx.mailjuke.test", spf, dkim, dmarc),
+            "Authentication-Results: mx.mailjuke.test;\r\n"
+            "\tspf=pass (matched ip4:192.0.2.0/24) smtp.mailfrom=bounce.example.com;\r\n"
+            "\tdkim=pass header.d=example.com header.s=mj;\r\n"
+            "\tdmarc=pass (p=reject; aligned DKIM pass, d=example.com)\r\n"
+            "\t header.from=example.com\r\n");
+  // From a host SPF does not allow and with the body changed: everything fails.
+  std::string tampered = *sig + m + "P.S.\r\n";
+  dkim = dkimVerify(tampered, dns, 1700000001);
+  spf = checkSpf("203.0.113.9", "mx.example.com", "b+1@bounce.example.com", dns);
+  dmarc = checkDmarc("example.com", spf, dkim, dns);
+  EXPECT_EQ(spf.result, "fail");
+  EXPECT_EQ(dkim[0].result, "fail");
+  EXPECT_EQ(dmarc.result, "fail");
+  EXPECT_EQ(dmarc.policy, "reject");
 }
 
 }  // namespace
