@@ -202,6 +202,19 @@ TEST_F(DkimTest, OverSignedFromRejectsAnAddedFrom) {
   EXPECT_EQ(verifyOne(added).result, "fail");
 }
 
+TEST_F(DkimTest, OnlyTheFirstEightSignaturesAreChecked) {
+  std::string m = sign(kMessage);
+  std::string many = m;
+  for (int i = 0; i < 9; ++i) many = m.substr(0, m.find("From:")) + many;
+  dns_.queries.clear();
+  auto v = dkimVerify(many, dns_, kNow);
+  ASSERT_EQ(v.size(), 10u);
+  EXPECT_EQ(v[7].result, "pass");
+  EXPECT_EQ(v[8].result, "neutral");
+  EXPECT_EQ(v[9].domain, "example.com");
+  EXPECT_EQ(dns_.queries.size(), 8u);
+}
+
 TEST_F(DkimTest, MalformedSignatureTagsArePermerror) {
   for (std::string bad : {"v=1; a=rsa-sha256; d=example.com", "v=1;; a=x",
                           "v=2; a=rsa-sha256; "

@@ -14,6 +14,9 @@
 namespace mailjuke::core::mailauth {
 namespace {
 
+// Signatures verified per message; the rest are reported neutral without DNS lookups.
+constexpr size_t kMaxCheckedSignatures = 8;
+
 // A non-negative decimal of at most 18 digits (fits int64), else nullopt.
 std::optional<int64_t> parseNumber(std::string_view s) {
   if (s.empty() || s.size() > 18) return std::nullopt;
@@ -125,9 +128,22 @@ std::vector<DkimVerdict> dkimVerify(std::string_view message, Resolver& resolver
   auto headers = mime::parseHeaders(message);
   if (!headers) return out;  // not a message we can read: no signatures to report
   std::string_view body = message.substr(headers->body_offset);
-  for (const auto& field : headers->fields)
-    if (equalsIgnoreCase(field.name, "DKIM-Signature"))
-      out.push_back(verifyOne(*headers, field, body, resolver, now));
+  for (const auto& field : headers->fields) {
+    if (!equalsIgnoreCase(field.name, "DKIM-Signature")) continue;
+    if (out.size() >= kMaxCheckedSignatures) {  // §6.1: verifiers MAY limit the work per message
+      DkimVerdict skipped;
+      skipped.result = "neutral";  // RFC 8601 §2.7.1: not otherwise able to be processed
+      skipped.reason =
+          "not checked: more than " + std::to_string(kMaxCheckedSignatures) + " signatures";
+      if (auto tags = parseTagList(field.value); tags.ok()) {
+        if (auto* d = tags->get("d")) skipped.domain = *d;
+        if (auto* s = tags->get("s")) skipped.selector = *s;
+      }
+      out.push_back(std::move(skipped));
+      continue;
+    }
+    out.push_back(verifyOne(*headers, field, body, resolver, now));
+  }
   return out;
 }
 
