@@ -15,6 +15,7 @@ struct SpfVerdict {
   std::string result;  // pass | fail | softfail | neutral | none | temperror | permerror
   std::string domain;  // the domain checked (MAIL FROM domain, or HELO for the null sender)
   std::string reason;
+  std::string identity = "mailfrom";  // "mailfrom", or "helo" for the null sender (RFC 7208 §2.4)
 };
 
 // RFC 7208 §4: `ip` is the client's address (IPv4 or IPv6 text), `helo` its EHLO name,
@@ -23,9 +24,11 @@ SpfVerdict checkSpf(const std::string& ip, const std::string& helo, const std::s
                     Resolver& resolver);
 
 struct DmarcVerdict {
-  std::string result;  // pass | fail | none | temperror | permerror
+  std::string result;       // pass | fail | none | temperror | permerror
   std::string header_from;  // RFC5322.From domain
-  std::string policy;  // none | quarantine | reject (p=, or sp= for subdomains), "" when none
+  std::string policy;       // none | quarantine | reject (p=, or sp= for subdomains), "" when none
+  std::string reason;       // human-readable detail (which identifier aligned, or why not)
+  int pct = 100;            // pct= (RFC 7489 §6.3), recorded only
 };
 
 // RFC 7489 §3.1 alignment (relaxed unless aspf/adkim=s) with the organisational domain from the
