@@ -17,9 +17,9 @@
 namespace mailjuke::smtp {
 
 struct SmtpServerOptions {
-  std::string mx_listen;                        // "" disables the listener
-  std::string submission_listen;                // STARTTLS, AUTH required
-  std::string submissions_listen;               // implicit TLS, AUTH required
+  std::string mx_listen;           // "" disables the listener
+  std::string submission_listen;   // STARTTLS, AUTH required
+  std::string submissions_listen;  // implicit TLS, AUTH required
   std::string hostname = "mail.mailjuke.test";  // greeting and EHLO reply
   std::string tls_cert_file;  // PEM; when missing, a self-signed certificate is generated
   std::string tls_key_file;
@@ -28,8 +28,8 @@ struct SmtpServerOptions {
   size_t max_connections = 2000;
   size_t max_connections_per_ip = 100;
   bool allow_plaintext_auth_on_loopback = false;  // development only
-  std::chrono::seconds command_timeout{300};      // RFC 5321 §4.5.3.2 (5 min)
-  std::chrono::seconds data_timeout{600};         // 10 min between DATA chunks
+  std::chrono::seconds command_timeout{300};  // RFC 5321 §4.5.3.2 (5 min)
+  std::chrono::seconds data_timeout{600};     // 10 min between DATA chunks
 };
 
 class SmtpServer {
