@@ -332,13 +332,16 @@ SmtpServer::SmtpServer(net::Runtime& runtime, SmtpServerOptions options, SmtpBac
           Impl{std::make_shared<SmtpServerState>(runtime, std::move(options), backend)})) {}
 
 SmtpServer::~SmtpServer() {
-  auto s = impl_->state;
+  // Sessions still running keep the state alive; the acceptors close on their own thread. A weak
+  // reference so a stopped runtime's queue does not keep the state alive.
+  auto& s = impl_->state;
   s->stopping = true;
+  std::weak_ptr<SmtpServerState> weak = s;
   for (auto& l : s->listeners) {
     tcp::acceptor* a = l.acceptor.get();
-    asio::post(a->get_executor(), [s, a] {
+    asio::post(a->get_executor(), [weak, a] {
       ErrorCodeT ec;
-      a->close(ec);
+      if (auto alive = weak.lock()) a->close(ec);
     });
   }
 }

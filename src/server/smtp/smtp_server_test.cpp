@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <thread>
 
 #include "base/encoding.h"
 #include "net/asio.h"
@@ -218,6 +219,47 @@ TEST_F(SmtpServerTest, SlowClientTimesOutWithoutBlockingOthers) {
   EXPECT_TRUE(has(fast.cmd("EHLO fast.test"), "250 SMTPUTF8"));
   EXPECT_TRUE(has(fast.cmd("NOOP"), "250 2.0.0"));
   EXPECT_TRUE(has(slow.reply(), "421 4.4.2"));  // RFC 5321 §4.5.3.2
+}
+
+TEST_F(SmtpServerTest, StartTlsDiscardsPlaintextPipelinedAfterIt) {
+  start();
+  Client c(addr("smtp_submission"));
+  c.reply();
+  c.cmd("EHLO client.test");
+  // RFC 3207 §4.2: the NOOP sent in the clear with STARTTLS must not be answered inside TLS.
+  c.send("STARTTLS\r\nNOOP\r\n");
+  EXPECT_EQ(c.reply(), "220 2.0.0 Ready to start TLS\r\n");
+  c.startTls();
+  EXPECT_TRUE(has(c.cmd("RSET"), "250 2.0.0 Ok\r\n"));
+  EXPECT_EQ(c.cmd("MAIL FROM:<user@hosted.test>"), "503 5.5.1 Error: send HELO/EHLO first\r\n");
+}
+
+TEST_F(SmtpServerTest, TotalConnectionCap) {
+  SmtpServerOptions o;
+  o.max_connections = 1;
+  start(o);
+  Client a(addr("smtp_mx"));
+  EXPECT_TRUE(has(a.reply(), "220"));
+  Client b(addr("smtp_submission"));
+  EXPECT_TRUE(has(b.reply(), "421 4.7.0"));
+  EXPECT_EQ(server_->openConnections(), 1u);
+}
+
+TEST_F(SmtpServerTest, TricklingClientStillTimesOut) {
+  SmtpServerOptions o;
+  o.command_timeout = std::chrono::seconds(1);
+  start(o);
+  Client slow(addr("smtp_mx"));
+  slow.reply();
+  // One byte every 200 ms never completes a line: the deadline does not move (slowloris).
+  auto began = std::chrono::steady_clock::now();
+  boost::system::error_code ec;
+  for (int i = 0; i < 25 && !ec && slow.sock.available(ec) == 0; ++i) {
+    asio::write(slow.sock, asio::buffer("N", 1), ec);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_TRUE(has(slow.reply(), "421 4.4.2"));
+  EXPECT_LT(std::chrono::steady_clock::now() - began, std::chrono::seconds(5));
 }
 
 }  // namespace
