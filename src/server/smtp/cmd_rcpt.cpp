@@ -1,0 +1,30 @@
+// RCPT TO (RFC 5321 §4.1.1.3).
+#include "server/smtp/smtp_replies.h"
+#include "server/smtp/smtp_session.h"
+
+namespace mailjuke::smtp {
+
+void SmtpSession::cmdRcpt(const Command& c) {
+  if (!have_mail_) return error("503 5.5.1 Error: need MAIL command");  // §3.3
+  if (!c.params.empty())  // no DSN (RFC 3461) advertised
+    return error("555 5.5.4 Error: unsupported RCPT parameter " + c.params.begin()->first);
+  if (c.path.utf8 && !smtputf8_) return error(reply::kNonAsciiAddress);  // RFC 6531 §3.5
+  // §4.5.3.1.8: 452 for too many recipients; the client retries the rest later.
+  if (rcpt_to_.size() >= opt_.max_recipients) return reply("452 4.5.3 Error: too many recipients");
+  std::string address = c.path.text();
+  if (!submission()) {
+    switch (backend_.inboundRecipient(address)) {
+      case core::RcptVerdict::kAccept:
+        break;
+      case core::RcptVerdict::kUnknownUser:  // RFC 3463 X.1.1: bad destination mailbox
+        return error("550 5.1.1 <" + address + ">: Recipient address rejected: User unknown");
+      case core::RcptVerdict::kRelayDenied:  // RFC 5321 §3.6.2: we are no open relay
+        return error("554 5.7.1 <" + address + ">: Relay access denied");
+    }
+  }
+  // Submission: any well-formed recipient; the outbound queue delivers it.
+  rcpt_to_.push_back(std::move(address));
+  reply("250 2.1.5 Ok");
+}
+
+}  // namespace mailjuke::smtp
