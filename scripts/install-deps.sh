@@ -12,7 +12,7 @@ build_pkgs=(
 )
 test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd
-  dnsutils knot-dnsutils swaks curl nsd knot
+  dnsutils knot-dnsutils swaks libnet-ssleay-perl libio-socket-ssl-perl curl nsd knot
 )
 bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix)  # postfix: smtp-source too
 
