@@ -199,6 +199,13 @@ class MailboxesTest(mj.ServerTestCase):
         self.assertEqual(billing.get(f"{self.base}/{mbx}").status, 403)
         self.assertEqual(billing.get(self.base).status, 403)
 
+    def test_routes_are_in_the_openapi_document(self):
+        paths = self.server.client().get("/api/openapi.json").json["paths"]
+        base = "/api/v1/workspaces/{ws}/mailboxes"
+        for p in (base, base + "/bulk", base + "/export", base + "/{mbx}", base + "/{mbx}/password",
+                  base + "/{mbx}/credentials"):
+            self.assertIn(p, paths)
+
     def test_domain_delete_conflicts_while_mailboxes_exist(self):
         dom, _ = self.buy()
         r = self.create("keeper", domain=dom)

@@ -16,6 +16,7 @@ namespace {
 struct Snapshot {
   int64_t mailbox_version = -1;
   int64_t zone_version = -1;
+  std::string workspaces_mark;  // which workspaces are not active (see refresh())
   std::unordered_map<std::string, std::shared_ptr<const MailAccount>> by_address;
   std::unordered_map<std::string, std::shared_ptr<const MailAccount>> by_id;
   std::unordered_set<std::string> domains;
@@ -63,14 +64,23 @@ Status MailDirectory::refresh() {
   bool changed = false;
   MJ_TRY(ctx_.db.run(store::TxMode::kRead, [&](store::Tx& tx) -> Status {
     changed = false;
+    // Workspace suspension (operators) and deletion do not bump mailbox_state, so the count and
+    // latest change of non-active workspaces are part of the version too.
     MJ_TRY_ASSIGN(auto v, tx.queryOne("SELECT (SELECT version FROM mailbox_state WHERE id = 1), "
-                                      "(SELECT version FROM zone_state WHERE id = 1)"));
+                                      "(SELECT version FROM zone_state WHERE id = 1), "
+                                      "(SELECT COUNT(*) FROM workspaces WHERE status <> 'active'), "
+                                      "(SELECT COALESCE(MAX(updated_at), 0) FROM workspaces "
+                                      "WHERE status <> 'active')"));
     if (!v) return Error::internal("mailbox_state is missing");
-    if (v->integer(0) == old->mailbox_version && v->integer(1) == old->zone_version) return {};
+    std::string mark = v->text(2) + "/" + v->text(3);
+    if (v->integer(0) == old->mailbox_version && v->integer(1) == old->zone_version &&
+        mark == old->workspaces_mark)
+      return {};
     changed = true;
     *next = Snapshot{};
     next->mailbox_version = v->integer(0);
     next->zone_version = v->integer(1);
+    next->workspaces_mark = mark;
     MJ_TRY_ASSIGN(auto domains, tx.query("SELECT id, name FROM domains"));
     std::unordered_map<std::string, std::string> names;
     for (const auto& d : domains) {
