@@ -33,6 +33,18 @@ Result<std::string> loadOrCreateKey(const std::string& path) {
   spdlog::info("created a new secret key at {}", path);
   return key;
 }
+// The port of a "host:port" listener setting; `fallback` when it is missing or 0 (picked at
+// start, so clients cannot be told one in advance).
+int listenPort(const std::string& listen, int fallback) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return fallback;
+  int port = 0;
+  for (char c : listen.substr(colon + 1)) {
+    if (c < '0' || c > '9' || port > 65535) return fallback;
+    port = port * 10 + (c - '0');
+  }
+  return port > 0 && port <= 65535 ? port : fallback;
+}
 }  // namespace
 
 core::Settings settingsFrom(const Config& c) {
@@ -55,6 +67,11 @@ core::Settings settingsFrom(const Config& c) {
   s.dns.http_ipv6 = c.dns.http_ipv6;
   s.dns.dkim_grace_seconds = c.dns.dkim_grace_days * 86400;
   s.dns.resolver = c.delivery.resolver;
+  s.mail.host = c.platform.mail_hostname;
+  s.mail.submission_port = listenPort(c.smtp.submission_listen, 587);
+  s.mail.submissions_port = listenPort(c.smtp.submissions_listen, 465);
+  s.mail.imap_port = listenPort(c.imap.listen, 143);
+  s.mail.imaps_port = listenPort(c.imap.imaps_listen, 993);
   return s;
 }
 

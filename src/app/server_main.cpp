@@ -19,6 +19,9 @@
 #include "core/domains/registrar.h"
 #include "core/jobs/job_runner.h"
 #include "core/jobs/job_service.h"
+#include "core/mailboxes/mail_directory.h"
+#include "core/mailboxes/mailbox_bulk.h"
+#include "core/mailboxes/mailbox_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "net/runtime.h"
 #include "server/dns/dns_server.h"
@@ -121,6 +124,10 @@ int serve(const Config& config, const std::string& only) {
   core::DomainBulk domain_bulk(*b.ctx, domains, jobs, job_runner);
   core::ForwardMap forwards(core::hostOnly(publicHost(config.platform.public_url)));
   if (auto st = forwards.refresh(domains); !st.ok()) return report(st.error());
+  core::MailDirectory directory(*b.ctx);
+  if (auto st = directory.refresh(); !st.ok()) return report(st.error());
+  core::MailboxService mailboxes(*b.ctx, &directory);
+  core::MailboxBulk mailbox_bulk(*b.ctx, mailboxes, jobs, job_runner);
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -140,7 +147,8 @@ int serve(const Config& config, const std::string& only) {
   net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
-      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards});
+      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mailboxes,
+       mailbox_bulk});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
@@ -176,9 +184,12 @@ int serve(const Config& config, const std::string& only) {
     return 1;
   }
   runtime.start();
-  job_runner.setTick([&domains, &forwards] {
+  job_runner.setTick([&domains, &forwards, &directory] {
     if (auto st = forwards.refresh(domains); !st.ok())
       spdlog::warn("forwarding: reload failed: {}", st.error().message);
+    // Other nodes sharing PostgreSQL change mailboxes too: a cheap version check when idle.
+    if (auto st = directory.refresh(); !st.ok())
+      spdlog::warn("mail directory: reload failed: {}", st.error().message);
     auto n = domains.deleteRetiredDkimKeys();
     if (!n.ok())
       spdlog::warn("dkim: cleanup failed: {}", n.error().message);

@@ -25,6 +25,23 @@ struct DnsSettings {
   std::string resolver = "127.0.0.1:53";  // "ip:port" that verification asks
 };
 
+// What mailbox settings and sequencer exports tell clients (the platform's mail endpoints).
+struct MailSettings {
+  std::string host = "mail.mailjuke.test";  // [platform] mail_hostname
+  int submission_port = 587;                // [smtp] submission_listen, STARTTLS
+  int submissions_port = 465;               // [smtp] submissions_listen, implicit TLS
+  int imap_port = 143;                      // [imap] listen, STARTTLS
+  int imaps_port = 993;                     // [imap] imaps_listen, implicit TLS
+  int64_t default_daily_limit = 50;         // messages per UTC day for a new mailbox
+  // Argon2id cost for passwords MailJuke generates (24 random characters, ~142 bits). The
+  // OWASP cost in Settings (t=2, 19 MiB) exists to slow guessing of human-chosen passwords; a
+  // 142-bit random secret cannot be guessed at any speed, so a light cost keeps bulk creation
+  // of 1,000 mailboxes within seconds and first logins cheap. Customer-chosen passwords always
+  // get the full cost.
+  unsigned long long generated_password_ops = 1;
+  size_t generated_password_mem_bytes = 2 * 1024 * 1024;
+};
+
 struct Settings {
   std::string platform_name = "MailJuke";
   std::string public_url = "http://127.0.0.1:8080";
@@ -35,6 +52,7 @@ struct Settings {
   unsigned long long password_ops = 2;
   size_t password_mem_bytes = 19 * 1024 * 1024;
   DnsSettings dns;
+  MailSettings mail;
 };
 
 struct CoreContext {

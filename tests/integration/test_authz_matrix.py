@@ -11,10 +11,13 @@ ROLES = ["owner", "admin", "member", "billing", "viewer"]
 READ_ALL = set(ROLES)
 MANAGERS = {"owner", "admin"}
 NOT_BILLING = {"owner", "admin", "member", "viewer"}
+WRITERS = {"owner", "admin", "member"}  # domains, mailboxes, exports, credentials
+FAKE_MBX = "mbx_0000000000000000000000"
 
 
-def routes(ws, target_mem, fake_key):
+def routes(ws, target_mem, fake_key, dom="dom_x", mbx=FAKE_MBX):
     """(name, method, path, body, roles allowed, status when allowed)."""
+    mb = f"/api/v1/workspaces/{ws}/mailboxes"
     return [
         ("workspace.get", "GET", f"/api/v1/workspaces/{ws}", None, READ_ALL, 200),
         ("workspace.patch", "PATCH", f"/api/v1/workspaces/{ws}", {"settings": {"x": 1}}, MANAGERS, 200),
@@ -26,6 +29,16 @@ def routes(ws, target_mem, fake_key):
         ("api_keys.create", "POST", f"/api/v1/workspaces/{ws}/api-keys", {"name": "k", "role": "viewer"}, MANAGERS, 201),
         ("api_keys.revoke", "DELETE", f"/api/v1/workspaces/{ws}/api-keys/{fake_key}", None, MANAGERS, 404),
         ("audit.list", "GET", f"/api/v1/workspaces/{ws}/audit-events", None, MANAGERS, 200),
+        ("mailboxes.list", "GET", mb, None, NOT_BILLING, 200),
+        ("mailboxes.get", "GET", f"{mb}/{mbx}", None, NOT_BILLING, 200),
+        ("mailboxes.create", "POST", mb, {"domain_id": dom, "local_part": "bad..local"}, WRITERS, 422),
+        ("mailboxes.bulk", "POST", f"{mb}/bulk", {"domain_ids": [dom], "people": [{"first_name": "A"}],
+                                                  "per_domain": 1, "pattern": "no-such-pattern"}, WRITERS, 422),
+        ("mailboxes.patch", "PATCH", f"{mb}/{mbx}", {"daily_limit": 40}, WRITERS, 200),
+        ("mailboxes.delete", "DELETE", f"{mb}/{FAKE_MBX}", None, WRITERS, 404),
+        ("mailboxes.password", "POST", f"{mb}/{FAKE_MBX}/password", {}, WRITERS, 404),
+        ("mailboxes.credentials", "GET", f"{mb}/{mbx}/credentials", None, WRITERS, 200),
+        ("mailboxes.export", "GET", f"{mb}/export?format=generic", None, WRITERS, 200),
     ]
 
 
@@ -53,6 +66,13 @@ class AuthorizationMatrixTest(mj.ServerTestCase):
         cls.stranger = s.client()
         cls.stranger.signup()
         cls.foreign_ws = cls.stranger.create_workspace("Foreign Secret Name")
+        # A domain and a mailbox in our workspace for the mailbox routes.
+        r = cls.owner.post(f"/api/v1/workspaces/{cls.ws}/domains", {"name": "matrix-mail.com", "source": "purchase"})
+        assert r.status == 201, r
+        cls.dom = r.json["id"]
+        r = cls.owner.post(f"/api/v1/workspaces/{cls.ws}/mailboxes", {"domain_id": cls.dom, "local_part": "matrix"})
+        assert r.status == 201, r
+        cls.mbx = r.json["id"]
         cls.keys = {}
         for role in ROLES:
             r = cls.owner.post(f"/api/v1/workspaces/{cls.ws}/api-keys", {"name": f"{role} key", "role": role})
@@ -60,11 +80,11 @@ class AuthorizationMatrixTest(mj.ServerTestCase):
 
     def check(self, principals):
         for role, client in principals.items():
-            for name, method, path, body, allowed, ok_status in routes(self.ws, self.target_mem, "key_00000000000000000000000000"):
+            for name, method, path, body, allowed, ok_status in routes(self.ws, self.target_mem, "key_00000000000000000000000000", self.dom, self.mbx):
                 r = client.request(method, path, body=body)
                 expected = ok_status if role in allowed else 403
                 self.assertEqual(r.status, expected, f"{role} {name}: {r}")
-            for name, method, path, body, allowed, ok_status in routes(self.foreign_ws, self.target_mem, "key_00000000000000000000000000"):
+            for name, method, path, body, allowed, ok_status in routes(self.foreign_ws, self.target_mem, "key_00000000000000000000000000", self.dom, self.mbx):
                 r = client.request(method, path, body=body)
                 self.assertEqual(r.status, 404, f"{role} foreign {name}: {r}")
                 self.assertNotIn("Foreign Secret Name", r.body)

@@ -244,13 +244,19 @@ Result<Json> DomainService::update(const Principal& p, const std::string& ws,
 
 Status DomainService::remove(const Principal& p, const std::string& ws, const std::string& dom) {
   int64_t now = ctx_.clock.nowSeconds();
-  // Mailboxes do not exist yet; when they do, a domain with mailboxes is refused with 409 here.
   return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kDomainsWrite));
     MJ_TRY_ASSIGN(
         auto row,
         tx.queryOne("SELECT name FROM domains WHERE id = ? AND workspace_id = ?", {dom, ws}));
     if (!row) return Error::notFound("domain");
+    // Mailboxes hold mail and credentials handed to sequencers: they are deleted explicitly.
+    MJ_TRY_ASSIGN(auto count,
+                  tx.queryOne("SELECT COUNT(*) FROM mailboxes WHERE domain_id = ?", {dom}));
+    if (count && count->integer(0) > 0)
+      return Error::make(ErrorCode::kConflict, row->text(0) + " still has " +
+                                                   std::to_string(count->integer(0)) +
+                                                   " mailbox(es): delete them first");
     MJ_TRY(tx.exec("DELETE FROM domains WHERE id = ?", {dom}));
     MJ_TRY(tx.exec("UPDATE zone_state SET version = version + 1 WHERE id = 1"));
     return recordAudit(tx, p, {ws, "domain.delete", "domain", dom, {{"name", row->text(0)}}}, now);

@@ -58,15 +58,19 @@ Status JobService::finish(const std::string& job, bool ok) {
 }
 
 Status JobService::addResult(const std::string& job, const Json& result) {
+  return addResults(job, std::vector<Json>{result});
+}
+
+Status JobService::addResults(const std::string& job, const std::vector<Json>& rows) {
   int64_t now = ctx_.clock.nowSeconds();
   return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT results FROM jobs WHERE id = ?", {job}));
     if (!row) return Error::notFound("job");
     Json results = Json::parse(row->text(0), nullptr, false);
     if (!results.is_array()) results = Json::array();
-    results.push_back(result);
-    MJ_TRY(tx.exec("UPDATE jobs SET results = ?, done = done + 1, updated_at = ? WHERE id = ?",
-                   {results.dump(), now, job}));
+    for (const auto& r : rows) results.push_back(r);
+    MJ_TRY(tx.exec("UPDATE jobs SET results = ?, done = done + ?, updated_at = ? WHERE id = ?",
+                   {results.dump(), int64_t(rows.size()), now, job}));
     return {};
   });
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "base/json.h"
 #include "core/access/principal.h"
@@ -23,6 +24,8 @@ class JobService {
   Status markRunning(const std::string& job);
   // Appends one row's result ({row, name, ok, …}) and advances progress.
   Status addResult(const std::string& job, const Json& row);
+  // Appends several rows in one transaction (bulk jobs report in batches).
+  Status addResults(const std::string& job, const std::vector<Json>& rows);
   Status finish(const std::string& job, bool ok);
 
  private:

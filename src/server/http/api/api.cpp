@@ -50,6 +50,7 @@ Api::Api(ApiOptions options, Services services)
   addWorkspaceRoutes(*this);
   addAdminRoutes(*this);
   addDomainRoutes(*this);
+  addMailboxRoutes(*this);
   addJobRoutes(*this);
   addStaticRoutes(*this);
 }

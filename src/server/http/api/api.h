@@ -10,6 +10,8 @@
 #include "core/domains/domain_service.h"
 #include "core/domains/forward_map.h"
 #include "core/jobs/job_service.h"
+#include "core/mailboxes/mailbox_bulk.h"
+#include "core/mailboxes/mailbox_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -32,6 +34,8 @@ struct Services {
   core::JobService& jobs;
   core::DomainBulk& domain_bulk;
   const core::ForwardMap& forwards;
+  core::MailboxService& mailboxes;
+  core::MailboxBulk& mailbox_bulk;
 };
 
 class Api final : public server::HttpHandler {
@@ -75,6 +79,7 @@ void addMeRoutes(Api& api);
 void addWorkspaceRoutes(Api& api);
 void addAdminRoutes(Api& api);
 void addDomainRoutes(Api& api);
+void addMailboxRoutes(Api& api);
 void addJobRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
