@@ -31,8 +31,8 @@ struct SmtpEnvelope {
 
 enum class RcptVerdict {
   kAccept,
-  kUnknownUser,   // 550 5.1.1: hosted domain, no such mailbox
-  kRelayDenied,   // 554 5.7.1: the domain is not hosted here
+  kUnknownUser,  // 550 5.1.1: hosted domain, no such mailbox
+  kRelayDenied,  // 554 5.7.1: the domain is not hosted here
 };
 
 struct IntakeOptions {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,16 +20,16 @@ namespace mailjuke::core {
 
 struct LocalDelivery {
   std::string mailbox_id;
-  std::string folder = "INBOX";      // folder name of that mailbox
-  std::vector<std::string> flags;    // e.g. "\\Seen" for the Sent copy
-  bool count_received = true;        // counts toward the mailbox's "received" counter
+  std::string folder = "INBOX";    // folder name of that mailbox
+  std::vector<std::string> flags;  // e.g. "\\Seen" for the Sent copy
+  bool count_received = true;      // counts toward the mailbox's "received" counter
 };
 
 struct AcceptedMessage {
-  std::string content;                         // final bytes as stored, CRLF line ends
-  std::string envelope_from;                   // "" = null sender (bounces)
-  std::vector<LocalDelivery> local;            // hosted recipients, Sent copies
-  std::vector<std::string> remote_recipients;  // queued for delivery, grouped by domain
+  std::string content;                           // final bytes as stored, CRLF line ends
+  std::string envelope_from;                     // "" = null sender (bounces)
+  std::vector<LocalDelivery> local;              // hosted recipients, Sent copies
+  std::vector<std::string> remote_recipients;    // queued for delivery, grouped by domain
   std::optional<std::string> sender_mailbox_id;  // submissions: counts as one sent message
   int64_t daily_limit = 0;  // > 0 with a sender: kRateLimited when sent today would exceed it
   int64_t received_at = 0;  // unix seconds (INTERNALDATE)
@@ -54,11 +55,24 @@ class MailStore {
 
   BlobStore& blobs() { return blobs_; }
 
+  // Group-commit statistics (tests, metrics): write transactions committed and messages in them.
+  struct Stats {
+    int64_t transactions = 0;
+    int64_t messages = 0;
+  };
+  Stats stats() const;
+  // Blob files younger than this are never collected (written, not yet committed). Default 10 min.
+  void setGarbageGraceSeconds(int64_t seconds) { gc_grace_seconds_ = seconds; }
+  // expires_at of new queue entries = now + this. Default 5 days.
+  void setQueueMaxAgeSeconds(int64_t seconds) { queue_max_age_seconds_ = seconds; }
+
  private:
   struct Committer;
   CoreContext& ctx_;
   BlobStore& blobs_;
   std::unique_ptr<Committer> committer_;
+  int64_t gc_grace_seconds_ = 600;
+  int64_t queue_max_age_seconds_ = 5 * 86400;
 };
 
 }  // namespace mailjuke::core
