@@ -19,6 +19,9 @@
 #include "core/domains/registrar.h"
 #include "core/jobs/job_runner.h"
 #include "core/jobs/job_service.h"
+#include "core/mail/blob_store.h"
+#include "core/mail/mail_queue.h"
+#include "core/mail/mail_store.h"
 #include "core/workspaces/workspace_service.h"
 #include "net/runtime.h"
 #include "server/dns/dns_server.h"
@@ -121,6 +124,11 @@ int serve(const Config& config, const std::string& only) {
   core::DomainBulk domain_bulk(*b.ctx, domains, jobs, job_runner);
   core::ForwardMap forwards(core::hostOnly(publicHost(config.platform.public_url)));
   if (auto st = forwards.refresh(domains); !st.ok()) return report(st.error());
+  // Message bodies under <data_dir>/blobs; metadata and the outbound queue in SQL. The SMTP
+  // servers and the delivery worker (wired by the integrator) share these.
+  core::BlobStore blobs(config.platform.data_dir + "/blobs");
+  core::MailStore mail_store(*b.ctx, blobs);
+  core::MailQueue mail_queue(*b.ctx);
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -140,7 +148,7 @@ int serve(const Config& config, const std::string& only) {
   net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
-      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards});
+      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mail_queue});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);

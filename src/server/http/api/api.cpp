@@ -51,6 +51,7 @@ Api::Api(ApiOptions options, Services services)
   addAdminRoutes(*this);
   addDomainRoutes(*this);
   addJobRoutes(*this);
+  addMailQueueRoutes(*this);
   addStaticRoutes(*this);
 }
 

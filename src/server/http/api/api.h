@@ -10,6 +10,7 @@
 #include "core/domains/domain_service.h"
 #include "core/domains/forward_map.h"
 #include "core/jobs/job_service.h"
+#include "core/mail/mail_queue.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -32,6 +33,7 @@ struct Services {
   core::JobService& jobs;
   core::DomainBulk& domain_bulk;
   const core::ForwardMap& forwards;
+  core::MailQueue& mail_queue;
 };
 
 class Api final : public server::HttpHandler {
@@ -76,6 +78,7 @@ void addWorkspaceRoutes(Api& api);
 void addAdminRoutes(Api& api);
 void addDomainRoutes(Api& api);
 void addJobRoutes(Api& api);
+void addMailQueueRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);
