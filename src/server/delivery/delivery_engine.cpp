@@ -304,8 +304,8 @@ awaitable<void> DeliveryEngine::State::settle(const core::QueueEntry& entry,
     (void)sent;
   }
   if (!temporary.empty()) {
-    count(&EngineStats::deferred);
     co_await blocking([&] { return queue.defer(entry.id, last_error, temporary); });
+    count(&EngineStats::deferred);
   } else {
     co_await blocking([&] { return queue.markDelivered(entry.id); });
   }

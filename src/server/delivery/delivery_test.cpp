@@ -201,10 +201,10 @@ class DeliveryEngineTest : public core::testing::MailDbTest {
     if (runtime_) runtime_->stop();
     MailDbTest::TearDown();
   }
-  void startEngine(uint16_t port, size_t concurrency = 4) {
+  void startEngine(uint16_t port, size_t concurrency = 4, int64_t first_retry = 0) {
     DeliveryOptions o;
     o.port = port;
-    o.first_retry_seconds = 0;  // the retry is due at once (the schedule is tested in core)
+    o.first_retry_seconds = first_retry;  // 0: the retry is due at once (schedule: core tests)
     o.concurrency = concurrency;
     o.poll = std::chrono::milliseconds(20);
     engine_ = std::make_unique<DeliveryEngine>(
@@ -324,8 +324,7 @@ TEST_P(DeliveryEngineTest, ConnectionRefusedDefersWithError) {
     port = closed.port();
   }
   queue({"bob@remote.test"});
-  DeliveryOptions o;
-  startEngine(port);
+  startEngine(port, 4, 60);
   for (int i = 0; i < 500 && engine_->stats().deferred == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   engine_->stop();
