@@ -50,7 +50,7 @@ Status MailRuntime::startSmtp(Json& listeners) {
 }
 
 void MailRuntime::stop() {
-  if (smtp_started_) smtp_.shutdown(std::chrono::seconds(5));
+  if (smtp_started_) smtp_.shutdown(std::chrono::seconds(2));
   delivery_.stop();
 }
 

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "app/bootstrap.h"
+#include "app/mail_runtime.h"
 #include "app/zone_sync.h"
 #include "base/crypto.h"
 #include "base/encoding.h"
@@ -19,7 +20,7 @@
 #include "core/domains/registrar.h"
 #include "core/jobs/job_runner.h"
 #include "core/jobs/job_service.h"
-#include "core/mailboxes/mail_directory.h"
+#include "core/mail/mail_queue.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
 #include "core/workspaces/workspace_service.h"
@@ -124,10 +125,13 @@ int serve(const Config& config, const std::string& only) {
   core::DomainBulk domain_bulk(*b.ctx, domains, jobs, job_runner);
   core::ForwardMap forwards(core::hostOnly(publicHost(config.platform.public_url)));
   if (auto st = forwards.refresh(domains); !st.ok()) return report(st.error());
-  core::MailDirectory directory(*b.ctx);
-  if (auto st = directory.refresh(); !st.ok()) return report(st.error());
-  core::MailboxService mailboxes(*b.ctx, &directory);
+  // The mail half: store, directory, intake, SMTP listeners and the delivery worker.
+  net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
+  MailRuntime mail(config, *b.ctx, runtime);
+  if (auto st = mail.directory().refresh(); !st.ok()) return report(st.error());
+  core::MailboxService mailboxes(*b.ctx, &mail.directory());
   core::MailboxBulk mailbox_bulk(*b.ctx, mailboxes, jobs, job_runner);
+  core::MailQueue mail_queue(*b.ctx);
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -144,11 +148,10 @@ int serve(const Config& config, const std::string& only) {
   auto wants = [&](const char* role) {
     return only.empty() || only.find(role) != std::string::npos;
   };
-  net::Runtime runtime(int(config.http.io_threads), int(config.http.worker_threads));
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
       {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mailboxes,
-       mailbox_bulk});
+       mailbox_bulk, mail_queue});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
@@ -179,22 +182,46 @@ int serve(const Config& config, const std::string& only) {
       listeners["dns"] = *bound;
     }
     if (wants("http")) listeners["http"] = http.start();
+    if (wants("smtp")) {
+      if (auto st = mail.startSmtp(listeners); !st.ok()) {
+        std::cerr << "mailjuke: cannot listen: " << st.error().message << "\n";
+        return 1;
+      }
+      // Ready-to-paste mailbox settings show the ports actually bound (port 0 in tests).
+      auto bound = [&](const std::string& configured, const char* name, int& port) {
+        if (!configured.ends_with(":0") || !listeners.contains(name)) return;
+        auto text = listeners[name].get<std::string>();
+        port = std::stoi(text.substr(text.rfind(':') + 1));
+      };
+      bound(config.smtp.submission_listen, "smtp_submission", b.ctx->settings.mail.submission_port);
+      bound(config.smtp.submissions_listen, "smtps", b.ctx->settings.mail.submissions_port);
+    }
   } catch (const std::exception& e) {
     std::cerr << "mailjuke: cannot listen: " << e.what() << "\n";
     return 1;
   }
   runtime.start();
-  job_runner.setTick([&domains, &forwards, &directory] {
+  if (wants("smtp")) mail.startDelivery();
+  int64_t ticks = 0;
+  job_runner.setTick([&domains, &forwards, &mail, &ticks] {
     if (auto st = forwards.refresh(domains); !st.ok())
       spdlog::warn("forwarding: reload failed: {}", st.error().message);
     // Other nodes sharing PostgreSQL change mailboxes too: a cheap version check when idle.
-    if (auto st = directory.refresh(); !st.ok())
+    if (auto st = mail.directory().refresh(); !st.ok())
       spdlog::warn("mail directory: reload failed: {}", st.error().message);
     auto n = domains.deleteRetiredDkimKeys();
     if (!n.ok())
       spdlog::warn("dkim: cleanup failed: {}", n.error().message);
     else if (*n)
       spdlog::info("dkim: removed {} retired keys", *n);
+    // Blobs of deleted mailboxes and delivered messages: every ~10 minutes (4 ticks/s).
+    if (++ticks % 2400 == 0) {
+      auto removed = mail.store().collectGarbage();
+      if (!removed.ok())
+        spdlog::warn("blobs: garbage collection failed: {}", removed.error().message);
+      else if (*removed)
+        spdlog::info("blobs: removed {} unreferenced", *removed);
+    }
   });
   job_runner.start();
   writeListeners(config, listeners);
@@ -207,7 +234,8 @@ int serve(const Config& config, const std::string& only) {
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("received signal {}, shutting down", sig);
-  if (wants("http")) http.shutdown(std::chrono::seconds(8));
+  mail.stop();  // SMTP sessions answer 421; the delivery worker finishes its transactions
+  if (wants("http")) http.shutdown(std::chrono::seconds(6));
   job_runner.stop();
   zone_sync.stop();
   dns_server.stop();

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,11 +55,24 @@ class MailStore {
 
   BlobStore& blobs() { return blobs_; }
 
+  // Group-commit statistics (tests, metrics): write transactions committed and messages in them.
+  struct Stats {
+    int64_t transactions = 0;
+    int64_t messages = 0;
+  };
+  Stats stats() const;
+  // Blob files younger than this are never collected (written, not yet committed). Default 10 min.
+  void setGarbageGraceSeconds(int64_t seconds) { gc_grace_seconds_ = seconds; }
+  // expires_at of new queue entries = now + this. Default 5 days.
+  void setQueueMaxAgeSeconds(int64_t seconds) { queue_max_age_seconds_ = seconds; }
+
  private:
   struct Committer;
   CoreContext& ctx_;
   BlobStore& blobs_;
   std::unique_ptr<Committer> committer_;
+  int64_t gc_grace_seconds_ = 600;
+  int64_t queue_max_age_seconds_ = 5 * 86400;
 };
 
 }  // namespace mailjuke::core

@@ -22,8 +22,8 @@ namespace mailjuke::delivery {
 
 struct DeliveryOptions {
   std::string hostname = "mail.mailjuke.test";  // EHLO name and DSN Reporting-MTA
-  std::string relay;      // "host:port" smarthost: every message goes there instead of the MX
-  uint16_t port = 25;     // destination port (tests point it at a loopback aiosmtpd)
+  std::string relay;   // "host:port" smarthost: every message goes there instead of the MX
+  uint16_t port = 25;  // destination port (tests point it at a loopback aiosmtpd)
   int64_t max_age_seconds = 5 * 86400;  // then bounce
   int64_t first_retry_seconds = 60;     // doubles each attempt, capped at 4 h
   size_t concurrency = 16;              // parallel outbound sessions

@@ -52,6 +52,7 @@ Api::Api(ApiOptions options, Services services)
   addDomainRoutes(*this);
   addMailboxRoutes(*this);
   addJobRoutes(*this);
+  addMailQueueRoutes(*this);
   addStaticRoutes(*this);
 }
 

@@ -12,6 +12,7 @@
 #include "core/jobs/job_service.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
+#include "core/mail/mail_queue.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -36,6 +37,7 @@ struct Services {
   const core::ForwardMap& forwards;
   core::MailboxService& mailboxes;
   core::MailboxBulk& mailbox_bulk;
+  core::MailQueue& mail_queue;
 };
 
 class Api final : public server::HttpHandler {
@@ -81,6 +83,7 @@ void addAdminRoutes(Api& api);
 void addDomainRoutes(Api& api);
 void addMailboxRoutes(Api& api);
 void addJobRoutes(Api& api);
+void addMailQueueRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);
