@@ -142,6 +142,29 @@ TEST(SmtpClientTest, DataRefusedAndReuseWithRset) {
   EXPECT_NE(std::find(cmds.begin(), cmds.end(), "RSET"), cmds.end());
 }
 
+TEST(SmtpClientTest, RefusedStartTlsContinuesInPlainText) {
+  FakeSmtpServer server;
+  server.ehlo = "250-fake.test\r\n250-STARTTLS\r\n250 SIZE 1000\r\n";
+  server.starttls_reply = "454 4.7.0 TLS not available\r\n";
+  server.start();
+  auto result = runCoro<TransactionResult>(
+      [&](net::asio::any_io_executor ex) -> net::awaitable<TransactionResult> {
+        SmtpReply failure;
+        ClientOptions opts;
+        auto ep = local(server.port());
+        auto s = co_await SmtpSession::open(ex, ep, opts, failure);
+        if (!s) co_return TransactionResult{};
+        std::vector<std::string> rcpts = {"b@remote.test"};
+        auto r = co_await s->send("a@hosted.test", rcpts, kMessage);
+        co_await s->quit();
+        co_return r;
+      });
+  ASSERT_EQ(result.recipients.size(), 1u);
+  EXPECT_EQ(result.recipients[0].state, RecipientState::kDelivered);
+  auto cmds = server.commands();
+  EXPECT_NE(std::find(cmds.begin(), cmds.end(), "STARTTLS"), cmds.end());
+}
+
 TEST(SmtpClientTest, ConnectFailureIsReported) {
   uint16_t port;
   {
@@ -334,6 +357,46 @@ TEST_P(DeliveryEngineTest, ConnectionRefusedDefersWithError) {
   ASSERT_EQ(page->data.size(), 1u);
   EXPECT_GE(page->data[0]["attempts"].get<int64_t>(), 1);
   EXPECT_NE(page->data[0]["last_error"].get<std::string>().find("connect"), std::string::npos);
+}
+
+TEST_P(DeliveryEngineTest, FailedTlsHandshakeRetriesInPlainText) {
+  FakeSmtpServer server;
+  server.ehlo = "250-fake.test\r\n250 STARTTLS\r\n";
+  server.starttls_reply = "220 2.0.0 go ahead\r\n";
+  server.start();
+  queue({"bob@remote.test"});
+  startEngine(server.port());
+  ASSERT_TRUE(drained());
+  EXPECT_EQ(server.received().size(), 1u);
+  EXPECT_EQ(server.connections(), 2);  // the TLS attempt, then plain text (RFC 7435)
+}
+
+TEST_P(DeliveryEngineTest, ExpiredEntryBouncesWithTheLastError) {
+  alice_ = makeMailbox("alice");
+  queue({"bob@remote.test"});
+  {
+    core::MailQueue q(*ctx_);
+    auto due = q.claimDue(1);
+    ASSERT_EQ(due->size(), 1u);
+    ASSERT_TRUE(q.defer((*due)[0].id, "451 4.2.2 mailbox full").ok());
+  }
+  clock_.advanceSeconds(6 * 86400);  // past the 5-day maximum age
+  FakeSmtpServer server;
+  server.start();
+  startEngine(server.port());
+  ASSERT_TRUE(drained());
+  EXPECT_EQ(server.connections(), 0);
+  auto blob = db_->read<std::string>([](store::Tx& tx) -> Result<std::string> {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT blob_id FROM mail_messages"));
+    if (!row) return Error::notFound("dsn");
+    return row->text(0);
+  });
+  ASSERT_TRUE(blob.ok());
+  auto dsn = blobs_->get(*blob);
+  ASSERT_TRUE(dsn.ok());
+  EXPECT_NE(dsn->find("Status: 5.4.7"), std::string::npos);  // RFC 3463: delivery time expired
+  EXPECT_NE(dsn->find("mailbox full"), std::string::npos);
+  EXPECT_EQ(store_->counters(alice_, clock_.nowSeconds())->bounced_today, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, DeliveryEngineTest, ::testing::Values("sqlite", "postgres"));

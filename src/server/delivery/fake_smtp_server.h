@@ -31,6 +31,9 @@ class FakeSmtpServer {
   std::string ehlo = "250-fake.test hello\r\n250-SIZE 10000000\r\n250-8BITMIME\r\n250 HELP\r\n";
   std::map<std::string, std::string> rcpt_replies;  // address → reply; default 250
   std::deque<std::string> data_replies;             // consumed per DATA end; default 250
+  // Reply to STARTTLS (advertise it in `ehlo`); "220 ..." is followed by plain-text garbage, so
+  // the client's TLS handshake fails.
+  std::string starttls_reply = "502 5.5.1 not implemented\r\n";
 
   FakeSmtpServer() {
     listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -166,6 +169,9 @@ class FakeSmtpServer {
           if (reply[0] == '2') received_.push_back(cur);
         }
         send(fd, reply);
+      } else if (cmd == "STAR") {
+        send(fd, starttls_reply);
+        if (starttls_reply[0] == '2') send(fd, "this is not a TLS server hello\r\n");
       } else if (cmd == "RSET") {
         send(fd, "250 2.0.0 reset\r\n");
       } else if (cmd == "QUIT") {
