@@ -9,6 +9,7 @@
 #include <map>
 
 #include "app/bootstrap.h"
+#include "app/mail_metrics.h"
 #include "app/mail_runtime.h"
 #include "app/zone_sync.h"
 #include "base/crypto.h"
@@ -150,14 +151,18 @@ int serve(const Config& config, const std::string& only) {
   };
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
-      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mailboxes,
-       mailbox_bulk, mail_queue});
+      {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mailboxes, mailbox_bulk,
+       mail_queue});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
   server::HttpServer http(runtime, http_opts, api);
   api.metrics().addGauge("mailjuke_http_open_connections", "Open HTTP connections",
                          [&http] { return double(http.openConnections()); });
+  api.metrics().addGauge("mailjuke_smtp_open_connections", "Open SMTP connections",
+                         [&mail] { return double(mail.smtp().openConnections()); });
+  api.metrics().addCollector(
+      [&] { return renderMailMetrics(mail.store(), mail_queue, b.ctx->clock); });
   api.metrics().addGauge("mailjuke_db_pool_size", "Database connections in the pool",
                          [&b] { return double(b.db->poolSize()); });
   api.metrics().addGauge("mailjuke_db_pool_in_use", "Database connections in use",

@@ -45,6 +45,15 @@ class InboundTest(mj.ServerTestCase):
         stored = [m for m in self.inbox() if b"forged-ar" in m][0]
         self.assertNotIn(b"header.d=bank.example", stored)
 
+    def test_forward_to_copies_the_message(self):
+        self.mail.mailbox("fwd@inbound-co.com", "mailbox-password-1234", forward_to="sales@inbound-co.com")
+        with mailtest.mx(self.server) as s:
+            s.sendmail("x@sender.example", ["fwd@inbound-co.com"],
+                       mailtest.simple_message("x@sender.example", "fwd@inbound-co.com", "forward-me"))
+        self.assertEqual(len([m for m in mailtest.stored_messages(self.server, "fwd@inbound-co.com")
+                              if b"forward-me" in m]), 1)
+        self.assertEqual(len([m for m in self.inbox() if b"forward-me" in m]), 1)
+
     def test_unknown_user_and_relay_denied(self):
         with mailtest.mx(self.server) as s:
             s.ehlo("sender.example")

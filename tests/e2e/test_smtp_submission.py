@@ -143,6 +143,10 @@ class SubmissionTest(mj.ServerTestCase):
         self.assertGreaterEqual(mailtest.find_key(r.json, "sent_today"), 1)
         r = self.mail.owner.get(f"/api/v1/workspaces/{self.mail.ws}/mailboxes/{self.bob['id']}")
         self.assertGreaterEqual(mailtest.find_key(r.json, "received_today"), 1)
+        # The same counters in /metrics, labelled by mailbox id (never by address).
+        metrics = mj.operator_client(self.server).get("/metrics").body
+        self.assertRegex(metrics, r'mailjuke_mailbox_sent_today\{mailbox="%s"\} [1-9]' % self.alice["id"])
+        self.assertNotIn("alice@acme-mail.com", metrics)
 
 if __name__ == "__main__":
     unittest.main()

@@ -170,4 +170,16 @@ Status MailQueue::remove(const std::string& id) {
   });
 }
 
+Result<std::vector<std::pair<std::string, int64_t>>> MailQueue::countByStatus() {
+  using Out = std::vector<std::pair<std::string, int64_t>>;
+  return ctx_.db.read<Out>([](store::Tx& tx) -> Result<Out> {
+    MJ_TRY_ASSIGN(
+        auto rows,
+        tx.query("SELECT status, COUNT(*) FROM mail_queue GROUP BY status ORDER BY status"));
+    Out out;
+    for (const auto& r : rows) out.push_back({r.text(0), r.integer(1)});
+    return out;
+  });
+}
+
 }  // namespace mailjuke::core

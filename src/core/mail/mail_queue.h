@@ -69,6 +69,8 @@ class MailQueue {
   // Operator: next attempt now (status queued). kNotFound for an unknown id.
   Status retryNow(const std::string& id);
   Status remove(const std::string& id);
+  // Entries per status (queued, delivering), for /metrics.
+  Result<std::vector<std::pair<std::string, int64_t>>> countByStatus();
 
  private:
   CoreContext& ctx_;

@@ -214,6 +214,19 @@ Result<MailCounters> MailStore::counters(const std::string& mailbox_id, int64_t 
   });
 }
 
+Result<std::vector<std::pair<std::string, MailCounters>>> MailStore::countersOfDay(int64_t now) {
+  using Out = std::vector<std::pair<std::string, MailCounters>>;
+  return ctx_.db.read<Out>([&](store::Tx& tx) -> Result<Out> {
+    MJ_TRY_ASSIGN(auto rows, tx.query("SELECT mailbox_id, sent, bounced, received FROM "
+                                      "mailbox_counters WHERE day = ? ORDER BY mailbox_id",
+                                      {formatDate(now)}));
+    Out out;
+    for (const auto& r : rows)
+      out.push_back({r.text(0), {r.integer(1), r.integer(2), r.integer(3)}});
+    return out;
+  });
+}
+
 Result<int64_t> MailStore::collectGarbage() {
   MJ_TRY_ASSIGN(auto files, blobs_.list());
   MJ_TRY_ASSIGN(

@@ -50,6 +50,8 @@ class MailStore {
   // when it returns ok. Returns an id for the reply ("250 2.0.0 Ok: queued as <id>").
   Result<std::string> accept(const AcceptedMessage& message);
   Result<MailCounters> counters(const std::string& mailbox_id, int64_t now);
+  // Today's (UTC) counters of every mailbox that has any, by mailbox id (for /metrics).
+  Result<std::vector<std::pair<std::string, MailCounters>>> countersOfDay(int64_t now);
   // Deletes blob files no message or queue entry references any more; returns how many.
   Result<int64_t> collectGarbage();
 

@@ -18,6 +18,11 @@ void Metrics::addGauge(std::string name, std::string help, std::function<double(
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::addCollector(std::function<std::string()> render) {
+  std::lock_guard lk(mu_);
+  collectors_.push_back(std::move(render));
+}
+
 std::string Metrics::render() const {
   std::lock_guard lk(mu_);
   std::string out =
@@ -37,6 +42,7 @@ std::string Metrics::render() const {
   out += fmt::format("mailjuke_http_request_duration_seconds_count {}\n", count_);
   for (const auto& g : gauges_)
     out += fmt::format("# HELP {0} {1}\n# TYPE {0} gauge\n{0} {2}\n", g.name, g.help, g.read());
+  for (const auto& c : collectors_) out += c();
   return out;
 }
 

@@ -18,6 +18,9 @@ class Metrics {
   void observe(const std::string& route, int status, double seconds);
   // Extra gauges provided by the composition root (connections, DB pool, ...).
   void addGauge(std::string name, std::string help, std::function<double()> read);
+  // Whole metric families with labels (Prometheus text, HELP/TYPE included), rendered at scrape
+  // time on the worker pool, so they may read the database.
+  void addCollector(std::function<std::string()> render);
   std::string render() const;
 
  private:
@@ -31,6 +34,7 @@ class Metrics {
     std::function<double()> read;
   };
   std::vector<Gauge> gauges_;
+  std::vector<std::function<std::string()>> collectors_;
 };
 
 // Fixed-window request budget per principal (or client IP), for the RateLimit-* headers.
