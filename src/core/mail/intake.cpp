@@ -1,5 +1,7 @@
 #include "core/mail/intake.h"
 
+#include <spdlog/spdlog.h>
+
 #include <set>
 
 #include "base/clock.h"
@@ -82,7 +84,9 @@ void MailIntake::forwardCopies(const Routing& routing, const std::string& messag
       copy.remote_recipients.push_back(*account->forward_to);
     // The original is already stored and acknowledged; a lost forwarded copy is logged, never
     // turned into a failure of the delivery that succeeded.
-    (void)store_.accept(copy);
+    if (auto r = store_.accept(copy); !r.ok())
+      spdlog::warn("forwarding: copy for mailbox {} not stored: {}", account->id,
+                   r.error().message);
   }
 }
 
@@ -103,16 +107,8 @@ Result<std::string> MailIntake::receive(const SmtpEnvelope& envelope, std::strin
   std::string prefix = mailauth::authenticationResults(options_.hostname, spf, dkim, dmarc) +
                        receivedHeader(envelope, options_.hostname, id, now);
 
-  Routing routing = route(envelope.rcpt_to);
-  AcceptedMessage accepted;
-  accepted.content = withoutForgedResults(message, headers, options_.hostname, prefix);
-  accepted.envelope_from = envelope.mail_from;
-  accepted.local = routing.local;
-  accepted.remote_recipients = routing.remote;
-  accepted.received_at = now;
-  MJ_TRY_ASSIGN(auto queued, store_.accept(accepted));
-  forwardCopies(routing, accepted.content, now);
-  return queued;
+  return store(envelope, withoutForgedResults(message, headers, options_.hostname, prefix), nullptr,
+               now);
 }
 
 Result<std::string> MailIntake::submit(const SmtpEnvelope& envelope, std::string message) {
@@ -141,18 +137,26 @@ Result<std::string> MailIntake::submit(const SmtpEnvelope& envelope, std::string
     if (!signature.ok()) return std::move(signature).error();
     content = *signature + content;
   }
-  content = receivedHeader(envelope, options_.hostname, id, now) + content;
+  return store(envelope, receivedHeader(envelope, options_.hostname, id, now) + content, &account,
+               now);
+}
 
+// Local deliveries, the outbound queue and (for a submission) the Sent copy and the daily
+// limit in one durable accept(); forwarding copies after it.
+Result<std::string> MailIntake::store(const SmtpEnvelope& envelope, std::string content,
+                                      const MailAccount* sender, int64_t now) {
   Routing routing = route(envelope.rcpt_to);
   AcceptedMessage accepted;
   accepted.content = std::move(content);
   accepted.envelope_from = envelope.mail_from;
   accepted.local = routing.local;
-  accepted.local.push_back({account.id, "Sent", {"\\Seen"}, false});
   accepted.remote_recipients = routing.remote;
-  accepted.sender_mailbox_id = account.id;
-  accepted.daily_limit = account.daily_limit;
   accepted.received_at = now;
+  if (sender) {
+    accepted.local.push_back({sender->id, "Sent", {"\\Seen"}, false});
+    accepted.sender_mailbox_id = sender->id;
+    accepted.daily_limit = sender->daily_limit;
+  }
   MJ_TRY_ASSIGN(auto queued, store_.accept(accepted));
   forwardCopies(routing, accepted.content, now);
   return queued;

@@ -65,6 +65,8 @@ class MailIntake {
   };
   Routing route(const std::vector<std::string>& recipients) const;
   void forwardCopies(const Routing& routing, const std::string& message, int64_t now);
+  Result<std::string> store(const SmtpEnvelope& envelope, std::string content,
+                            const MailAccount* sender, int64_t now);
 
   CoreContext& ctx_;
   MailDirectory& directory_;
