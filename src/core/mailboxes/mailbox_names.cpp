@@ -102,8 +102,9 @@ std::string transliterate(uint32_t cp) {
   return c == '_' || c == '?' ? std::string() : std::string(1, c);
 }
 
+// A view into `s` (not into a temporary copy): the first letter of an ASCII-only token.
 std::string_view firstCodePointOrEmpty(const std::string& s) {
-  return s.substr(0, s.empty() ? 0 : 1);
+  return std::string_view(s).substr(0, s.empty() ? 0 : 1);
 }
 
 }  // namespace
