@@ -95,6 +95,13 @@ class SubmissionTest(mj.ServerTestCase):
             self.assertEqual(cm.exception.smtp_code, 553)
         self.assertFalse(any(b"forged" in m for m in mailtest.stored_messages(self.server, "bob@other-mail.com")))
 
+    def test_unknown_hosted_recipient_refused_at_rcpt(self):
+        with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
+            with self.assertRaises(smtplib.SMTPRecipientsRefused) as cm:
+                s.sendmail("alice@acme-mail.com", ["nobody@other-mail.com"],
+                           mailtest.simple_message("alice@acme-mail.com", "nobody@other-mail.com"))
+            self.assertEqual(cm.exception.recipients["nobody@other-mail.com"][0], 550)
+
     def test_size_limit(self):
         with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
             self.assertEqual(int(s.esmtp_features["size"]), 200000)

@@ -12,17 +12,17 @@ void SmtpSession::cmdRcpt(const Command& c) {
   // §4.5.3.1.8: 452 for too many recipients; the client retries the rest later.
   if (rcpt_to_.size() >= opt_.max_recipients) return reply("452 4.5.3 Error: too many recipients");
   std::string address = c.path.text();
-  if (!submission()) {
-    switch (backend_.inboundRecipient(address)) {
-      case core::RcptVerdict::kAccept:
-        break;
-      case core::RcptVerdict::kUnknownUser:  // RFC 3463 X.1.1: bad destination mailbox
-        return error("550 5.1.1 <" + address + ">: Recipient address rejected: User unknown");
-      case core::RcptVerdict::kRelayDenied:  // RFC 5321 §3.6.2: we are no open relay
-        return error("554 5.7.1 <" + address + ">: Relay access denied");
-    }
+  switch (backend_.inboundRecipient(address)) {
+    case core::RcptVerdict::kAccept:
+      break;
+    case core::RcptVerdict::kUnknownUser:  // RFC 3463 X.1.1: bad destination mailbox
+      // Also on submission: a hosted domain's missing mailbox is known now, not after a
+      // round trip through the queue and a bounce.
+      return error("550 5.1.1 <" + address + ">: Recipient address rejected: User unknown");
+    case core::RcptVerdict::kRelayDenied:  // RFC 5321 §3.6.2: we are no open relay
+      if (!submission()) return error("554 5.7.1 <" + address + ">: Relay access denied");
+      break;  // submission relays for its authenticated sender: the outbound queue delivers it
   }
-  // Submission: any well-formed recipient; the outbound queue delivers it.
   rcpt_to_.push_back(std::move(address));
   reply("250 2.1.5 Ok");
 }

@@ -235,6 +235,10 @@ TEST(SmtpSession, SubmissionSenderLimitAndSubmit) {
   h.be.limit_reached = true;
   EXPECT_TRUE(has(h.send("MAIL FROM:<user@hosted.test>\r\n"), "451 4.7.1 Error: the daily"));
   h.be.limit_reached = false;
+  // A hosted domain's unknown mailbox is refused at once, on submission too.
+  EXPECT_TRUE(
+      has(h.send("MAIL FROM:<user@hosted.test>\r\nRCPT TO:<nobody@hosted.test>\r\nRSET\r\n"),
+          "550 5.1.1"));
   auto out = h.send(
       "MAIL FROM:<user@hosted.test>\r\nRCPT TO:<anyone@example.org>\r\nDATA\r\n"
       "From: user@hosted.test\r\n\r\nhello\r\n.\r\n");
