@@ -1,6 +1,7 @@
 """The MX listener with Python smtplib: hosted recipients only, no open relay, null sender,
 Authentication-Results on every stored message, and bad input that never hurts other sessions."""
 import email
+import json
 import smtplib
 import socket
 import time
@@ -36,6 +37,10 @@ class InboundTest(mj.ServerTestCase):
         for method in ("spf=", "dkim=", "dmarc="):
             self.assertIn(method, results)
         self.assertIn("Received", parsed)
+        # The MIME structure is parsed once at delivery and cached for IMAP.
+        envelope, part = mailtest.stored_structures(self.server, "sales@inbound-co.com")[self.inbox().index(stored[0])]
+        self.assertEqual(json.loads(envelope)["subject"], "inbound-1")
+        self.assertEqual(json.loads(part)["t"], "text")
 
     def test_forged_authentication_results_removed(self):
         with mailtest.mx(self.server) as s:

@@ -110,3 +110,17 @@ def find_key(obj, key):
             if found is not None:
                 return found
     return None
+
+
+def stored_structures(server, address, folder="INBOX"):
+    """(envelope JSON, part-tree JSON) cached at delivery for each message of the folder."""
+    local, domain = address.lower().split("@")
+    db = sqlite3.connect(os.path.join(server.data_dir, "mailjuke.db"), timeout=10)
+    try:
+        return db.execute(
+            "SELECT m.envelope, m.bodystructure FROM mail_messages m JOIN mail_folders f ON "
+            "f.id = m.folder_id JOIN mailboxes b ON b.id = f.mailbox_id JOIN domains d ON "
+            "d.id = b.domain_id WHERE b.local_part = ? AND d.name = ? AND f.name = ? ORDER BY m.uid",
+            (local, domain, folder)).fetchall()
+    finally:
+        db.close()

@@ -12,6 +12,8 @@
 
 #include "base/ids.h"
 #include "base/json.h"
+#include "proto/mime/structure.h"
+#include "proto/mime/structure_json.h"
 
 namespace mailjuke::core {
 namespace {
@@ -36,8 +38,25 @@ std::string joinFlags(const std::vector<std::string>& flags) {
 
 // One message's rows. Runs inside the batch transaction; the caller wraps it in a savepoint so a
 // failure here undoes only this message.
+// The MIME structure parsed once at delivery, so IMAP FETCH never re-parses the body
+// (ENVELOPE, BODYSTRUCTURE, BODY[section] offsets). Only for messages stored in a folder.
+struct MessageMeta {
+  std::optional<std::string> envelope, bodystructure;
+};
+
+MessageMeta metaOf(const AcceptedMessage& m) {
+  MessageMeta meta;
+  if (m.local.empty()) return meta;
+  auto s = mime::parseStructure(m.content);
+  if (!s.ok()) return meta;
+  meta.envelope = mime::envelopeToJson(s->envelope);
+  meta.bodystructure = mime::partToJson(s->root);
+  return meta;
+}
+
 Status applyOne(store::Tx& tx, const AcceptedMessage& m, const BlobRef& blob,
-                const std::string& message_id, int64_t now, int64_t max_age) {
+                const MessageMeta& meta, const std::string& message_id, int64_t now,
+                int64_t max_age) {
   const std::string day = formatDate(now);
   // Daily limit first: the upsert locks the counter row (PostgreSQL) so concurrent nodes agree.
   if (m.sender_mailbox_id) {
@@ -72,9 +91,10 @@ Status applyOne(store::Tx& tx, const AcceptedMessage& m, const BlobRef& blob,
                    {uid + 1, modseq, folder_id}));
     MJ_TRY(tx.exec(
         "INSERT INTO mail_messages (id, folder_id, uid, blob_id, size, internal_date, flags, "
-        "modseq, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        "modseq, envelope, bodystructure, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         {newId("msg"), folder_id, uid, blob.id, blob.size, m.received_at ? m.received_at : now,
-         joinFlags(d.flags), modseq, now}));
+         joinFlags(d.flags), modseq, store::nullable(meta.envelope),
+         store::nullable(meta.bodystructure), now}));
     if (d.count_received) {
       MJ_TRY(
           tx.exec("INSERT INTO mailbox_counters (mailbox_id, day, sent, bounced, received) VALUES "
@@ -107,6 +127,7 @@ struct MailStore::Committer {
   struct Item {
     const AcceptedMessage* message;
     BlobRef blob;
+    MessageMeta meta;
     std::string message_id;
     std::optional<Status> result;
   };
@@ -133,7 +154,7 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
     return Error::invalid("recipients", "a message needs at least one recipient");
   // The blob first: metadata never points at bytes that are not durable.
   MJ_TRY_ASSIGN(BlobRef blob, blobs_.put(message.content));
-  Committer::Item item{&message, std::move(blob), newId("m"), std::nullopt};
+  Committer::Item item{&message, std::move(blob), metaOf(message), newId("m"), std::nullopt};
   Committer& c = *committer_;
   std::unique_lock lock(c.mu);
   c.pending.push_back(&item);
@@ -157,14 +178,14 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
       for (size_t i = 0; i < batch.size(); ++i) {
         results[i].reset();
         if (batch.size() == 1) {
-          results[i] =
-              applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->message_id, now, max_age);
+          results[i] = applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->meta,
+                                batch[i]->message_id, now, max_age);
           if (!results[i]->ok()) return Error(results[i]->error());
           continue;
         }
         MJ_TRY(tx.exec("SAVEPOINT mj_accept"));
-        Status one =
-            applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->message_id, now, max_age);
+        Status one = applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->meta,
+                              batch[i]->message_id, now, max_age);
         if (!one.ok()) MJ_TRY(tx.exec("ROLLBACK TO SAVEPOINT mj_accept"));
         MJ_TRY(tx.exec("RELEASE SAVEPOINT mj_accept"));
         results[i] = std::move(one);
@@ -180,8 +201,8 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
       // fail the others.
       for (size_t i = 0; i < batch.size(); ++i) {
         results[i] = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) {
-          return applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->message_id, now,
-                          max_age);
+          return applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->meta,
+                          batch[i]->message_id, now, max_age);
         });
         if (results[i]->ok()) ++tx_count;
       }

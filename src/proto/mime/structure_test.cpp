@@ -1,4 +1,5 @@
 #include "proto/mime/structure.h"
+#include "proto/mime/structure_json.h"
 
 #include <gtest/gtest.h>
 
@@ -89,6 +90,36 @@ TEST(MimeStructure, GroupsAndOddInputNeverFail) {
     EXPECT_LE(r->root.body_end, odd.size());
   }
   EXPECT_FALSE(parseStructure("").ok());
+}
+
+}  // namespace
+}  // namespace mailjuke::mime
+
+namespace mailjuke::mime {
+namespace {
+
+TEST(MimeStructureJson, RoundTripsEnvelopeAndPartTree) {
+  std::string m =
+      "From: Ann <a@example.com>\r\nTo: Team: b@x.example;\r\nSubject: s\r\n"
+      "Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n"
+      "--XX\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Language: en, de\r\n\r\nHi\r\n"
+      "--XX\r\nContent-Type: message/rfc822\r\nContent-Disposition: inline\r\n\r\n"
+      "From: c@example.net\r\nSubject: inner\r\n\r\ninner body\r\n--XX--\r\n";
+  auto s = parseStructure(m);
+  ASSERT_TRUE(s.ok());
+  auto env = envelopeFromJson(envelopeToJson(s->envelope));
+  ASSERT_TRUE(env);
+  EXPECT_EQ(envelopeToJson(*env), envelopeToJson(s->envelope));
+  EXPECT_EQ(env->to.size(), 3u);
+  auto part = partFromJson(partToJson(s->root));
+  ASSERT_TRUE(part);
+  EXPECT_EQ(partToJson(*part), partToJson(s->root));
+  ASSERT_EQ(part->children.size(), 2u);
+  EXPECT_EQ(part->children[0].languages, (std::vector<std::string>{"en", "de"}));
+  ASSERT_TRUE(part->children[1].envelope);
+  EXPECT_EQ(part->children[1].envelope->subject, "inner");
+  EXPECT_FALSE(partFromJson("{\"t\":1}").has_value());
+  EXPECT_FALSE(envelopeFromJson("not json").has_value());
 }
 
 }  // namespace
