@@ -61,6 +61,28 @@ Result<std::string> Ledger::post(store::Tx& tx, const NewTransaction& t) {
   if (debits != credits)
     return Error::invalid("legs", "unbalanced: debits " + std::to_string(debits) + " != credits " +
                                       std::to_string(credits));
+  // Lock the wallets first (in account id order: no deadlocks), then look the key up: a
+  // concurrent request with the same key waits for the lock and then sees the first one's
+  // committed transaction (read committed re-reads per statement), so it replays.
+  struct Wallet {
+    int64_t balance = 0;
+    int64_t entry_count = 0;
+  };
+  std::map<std::string, Wallet> wallets;
+  for (const auto& [account, delta] : net) {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT kind, currency FROM ledger_accounts WHERE id = ?",
+                                        {account}));
+    if (!row) return Error::notFound("ledger account " + account);
+    if (row->text(1) != t.currency)
+      return Error::invalid("currency", "account " + account + " is in " + row->text(1));
+    if (row->text(0) != "wallet") continue;  // platform rows are never locked (no hot row)
+    MJ_TRY_ASSIGN(auto locked, tx.queryOne(std::string("SELECT balance, entry_count FROM "
+                                                       "ledger_accounts WHERE id = ?") +
+                                               tx.forUpdate(),
+                                           {account}));
+    if (!locked) return Error::notFound("ledger account " + account);
+    wallets[account] = {locked->integer(0), locked->integer(1)};
+  }
   std::string print = fingerprint(t);
   if (t.idempotency_key) {
     MJ_TRY_ASSIGN(auto seen, tx.queryOne("SELECT id, fingerprint FROM ledger_transactions WHERE "
@@ -72,27 +94,11 @@ Result<std::string> Ledger::post(store::Tx& tx, const NewTransaction& t) {
       return seen->text(0);
     }
   }
-  std::map<std::string, int64_t> new_wallet_balances;
-  for (const auto& [account, delta] : net) {
-    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT kind, currency FROM ledger_accounts WHERE id = ?",
-                                        {account}));
-    if (!row) return Error::notFound("ledger account " + account);
-    if (row->text(1) != t.currency)
-      return Error::invalid("currency", "account " + account + " is in " + row->text(1));
-    if (row->text(0) != "wallet") continue;  // platform rows are never locked (no hot row)
-    // The wallet row lock serialises this wallet's postings until commit; read-committed
-    // re-reads the balance after waiting for it.
-    MJ_TRY_ASSIGN(auto locked, tx.queryOne(std::string("SELECT balance FROM ledger_accounts "
-                                                       "WHERE id = ?") +
-                                               tx.forUpdate(),
-                                           {account}));
-    if (!locked) return Error::notFound("ledger account " + account);
-    int64_t next = locked->integer(0) + delta;
-    if (next < 0)
-      return Error::make(
-          ErrorCode::kPaymentRequired,
-          "insufficient wallet balance: " + std::to_string(locked->integer(0)) + " available");
-    new_wallet_balances[account] = next;
+  for (auto& [account, w] : wallets) {
+    if (w.balance + net[account] < 0)
+      return Error::make(ErrorCode::kPaymentRequired, "insufficient wallet balance: " +
+                                                          std::to_string(w.balance) + " available");
+    w.balance += net[account];
   }
   int64_t now = ctx_.clock.nowSeconds();
   std::string id = newId("ltx");
@@ -104,13 +110,16 @@ Result<std::string> Ledger::post(store::Tx& tx, const NewTransaction& t) {
                store::nullable(t.idempotency_key), print, store::nullable(t.reverses_id), now}));
   for (const auto& l : t.legs) {
     MJ_TRY(tx.exec(
-        "INSERT INTO ledger_entries (id, transaction_id, account_id, currency, side, amount, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO ledger_entries (id, transaction_id, account_id, currency, side, amount, seq, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {newId("len"), id, l.account_id, t.currency, std::string(sideName(l.side)), l.amount,
+         wallets.count(l.account_id) ? store::Value(++wallets[l.account_id].entry_count)
+                                     : store::Value(nullptr),
          now}));
   }
-  for (const auto& [account, balance] : new_wallet_balances)
-    MJ_TRY(tx.exec("UPDATE ledger_accounts SET balance = ? WHERE id = ?", {balance, account}));
+  for (const auto& [account, w] : wallets)
+    MJ_TRY(tx.exec("UPDATE ledger_accounts SET balance = ?, entry_count = ? WHERE id = ?",
+                   {w.balance, w.entry_count, account}));
   return id;
 }
 

@@ -40,6 +40,7 @@ struct NewTransaction {
 
 struct Entry {
   std::string id;
+  int64_t seq = 0;  // 1, 2, … per wallet in commit order
   std::string transaction_id;
   std::string kind;  // of the transaction
   std::string memo;
@@ -49,8 +50,8 @@ struct Entry {
 };
 
 struct EntryPage {
-  std::vector<Entry> entries;  // newest first
-  std::optional<std::string> next_cursor;
+  std::vector<Entry> entries;              // newest first (descending seq)
+  std::optional<std::string> next_cursor;  // opaque: the last entry's seq
 };
 
 // Account ids (deterministic, created on first use).

@@ -1,6 +1,9 @@
 // Ledger reads: balances, entry pages and the invariant check.
 #include "core/billing/ledger.h"
 
+#include <charconv>
+#include <limits>
+
 namespace mailjuke::core::billing {
 
 Result<int64_t> Ledger::balance(const std::string& workspace_id, const std::string& currency) {
@@ -16,25 +19,27 @@ Result<EntryPage> Ledger::entries(const std::string& workspace_id, const std::st
   if (limit < 1 || limit > 500) return Error::invalid("limit", "between 1 and 500");
   return ctx_.db.read<EntryPage>([&](store::Tx& tx) -> Result<EntryPage> {
     std::string sql =
-        "SELECT e.id, e.transaction_id, t.kind, t.memo, e.side, e.amount, e.created_at FROM "
+        "SELECT e.id, e.seq, e.transaction_id, t.kind, t.memo, e.side, e.amount, e.created_at FROM "
         "ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id WHERE "
-        "e.account_id = ?";
-    store::Params params{walletAccountId(workspace_id, currency)};
+        "e.account_id = ? AND e.seq < ?";
+    int64_t before = std::numeric_limits<int64_t>::max();
     if (cursor) {
-      sql += " AND e.id < ?";
-      params.push_back(*cursor);
+      auto [end, ec] = std::from_chars(cursor->data(), cursor->data() + cursor->size(), before);
+      if (ec != std::errc() || end != cursor->data() + cursor->size() || before < 1)
+        return Error::invalid("cursor", "not a cursor from a previous page");
     }
+    store::Params params{walletAccountId(workspace_id, currency), before};
     // `limit` is a validated int, formatted rather than bound.
-    sql += " ORDER BY e.id DESC LIMIT " + std::to_string(limit + 1);
+    sql += " ORDER BY e.seq DESC LIMIT " + std::to_string(limit + 1);
     MJ_TRY_ASSIGN(auto rows, tx.query(sql, params));
     EntryPage page;
     for (size_t i = 0; i < rows.size() && i < size_t(limit); ++i) {
       const auto& r = rows[i];
-      page.entries.push_back({r.text(0), r.text(1), r.text(2), r.text(3),
-                              r.text(4) == "debit" ? Side::kDebit : Side::kCredit, r.integer(5),
-                              r.integer(6)});
+      page.entries.push_back({r.text(0), r.integer(1), r.text(2), r.text(3), r.text(4),
+                              r.text(5) == "debit" ? Side::kDebit : Side::kCredit, r.integer(6),
+                              r.integer(7)});
     }
-    if (rows.size() > size_t(limit)) page.next_cursor = page.entries.back().id;
+    if (rows.size() > size_t(limit)) page.next_cursor = std::to_string(page.entries.back().seq);
     return page;
   });
 }
@@ -66,6 +71,13 @@ Status Ledger::checkInvariants() {
                            "THEN e.amount ELSE -e.amount END), 0) FROM ledger_accounts a LEFT "
                            "JOIN ledger_entries e ON e.account_id = a.id WHERE a.kind = 'wallet' "
                            "GROUP BY a.id, a.balance"));
+    MJ_TRY_ASSIGN(auto seqs,
+                  tx.queryOne("SELECT a.id FROM ledger_accounts a LEFT JOIN ledger_entries e ON "
+                              "e.account_id = a.id WHERE a.kind = 'wallet' GROUP BY a.id, "
+                              "a.entry_count HAVING COUNT(e.id) <> a.entry_count OR "
+                              "COUNT(e.seq) <> a.entry_count OR COALESCE(MAX(e.seq), 0) <> "
+                              "a.entry_count LIMIT 1"));
+    if (seqs) return Error::internal("wallet " + seqs->text(0) + " entry sequence has gaps");
     for (const auto& r : wallets) {
       if (r.integer(1) != r.integer(2))
         return Error::internal("wallet " + r.text(0) + " caches " + r.text(1) +

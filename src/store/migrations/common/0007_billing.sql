@@ -5,7 +5,8 @@
 -- payment provider), revenue and refunds. Entries are immutable and grouped in transactions whose
 -- debits equal their credits; corrections are new transactions reversing old ones.
 -- ledger_accounts.balance is cached for wallets only (credits - debits), updated under a row
--- lock in the posting transaction and never below zero; platform accounts are summed from their
+-- lock in the posting transaction and never below zero, and each wallet entry gets the next
+-- per-wallet seq under the same lock; platform accounts are summed from their
 -- entries (no hot row shared by every charge).
 CREATE TABLE ledger_accounts (
   id TEXT PRIMARY KEY,
@@ -13,6 +14,7 @@ CREATE TABLE ledger_accounts (
   workspace_id TEXT REFERENCES workspaces(id),
   currency TEXT NOT NULL,
   balance BIGINT NOT NULL DEFAULT 0 CHECK (kind <> 'wallet' OR balance >= 0),
+  entry_count BIGINT NOT NULL DEFAULT 0,  -- wallets: the last entry's seq
   created_at BIGINT NOT NULL
 );
 CREATE INDEX ledger_accounts_workspace ON ledger_accounts(workspace_id);
@@ -38,7 +40,9 @@ CREATE TABLE ledger_entries (
   currency TEXT NOT NULL,
   side TEXT NOT NULL CHECK (side IN ('debit', 'credit')),
   amount BIGINT NOT NULL CHECK (amount > 0),
-  created_at BIGINT NOT NULL
+  seq BIGINT,  -- wallets: 1, 2, … in commit order (the statement's order and cursor)
+  created_at BIGINT NOT NULL,
+  UNIQUE (account_id, seq)
 );
 CREATE INDEX ledger_entries_account ON ledger_entries(account_id, id);
 CREATE INDEX ledger_entries_transaction ON ledger_entries(transaction_id);
