@@ -9,6 +9,9 @@
 //   charge   : debit wallet,        credit revenue
 //   refund   : debit wallet,        credit refunds   (unused credit paid back to the customer)
 //   reversal : every entry of the original with its side swapped
+//
+// Thread-safety: a Ledger holds no state of its own and may be shared. Calls block on SQL: run
+// them on the worker pool. No UPDATE or DELETE of entries or transactions exists anywhere.
 #pragma once
 
 #include <cstdint>
