@@ -40,6 +40,27 @@ class ImapStoreBackend final : public imap::ImapBackend {
     return store_.content(blob_id);
   }
 
+  Status createFolder(const std::string& mailbox_id, const std::string& name) override {
+    return store_.createFolder(mailbox_id, name);
+  }
+  Status deleteFolder(const std::string& mailbox_id, const std::string& name) override {
+    return store_.deleteFolder(mailbox_id, name);
+  }
+  Status renameFolder(const std::string& mailbox_id, const std::string& from,
+                      const std::string& to) override {
+    return store_.renameFolder(mailbox_id, from, to);
+  }
+  Status setSubscribed(const std::string& mailbox_id, const std::string& name,
+                       bool subscribed) override {
+    return store_.setSubscribed(mailbox_id, name, subscribed);
+  }
+  Result<core::AppendResult> append(const std::string& mailbox_id, const std::string& folder,
+                                    const std::string& content,
+                                    const std::vector<std::string>& flags,
+                                    int64_t internal_date) override {
+    return store_.append(mailbox_id, folder, content, flags, internal_date);
+  }
+
  private:
   core::MailDirectory& directory_;
   core::ImapStore& store_;

@@ -102,6 +102,35 @@ class ImapTest(mj.ServerTestCase):
         self.assertEqual(int(data[0]), 2)
         a.logout()
 
+    def test_create_append_fetch_rename_delete(self):
+        c = imap_ssl(self.server)
+        c.login("bob@other-mail.com", PASSWORD)
+        self.assertEqual(c.create("Projects")[0], "OK")
+        self.assertEqual(c.create("Projects")[0], "NO")  # [ALREADYEXISTS]
+        message = b"Subject: appended\r\n\r\nhello from APPEND\r\n"
+        typ, data = c.append("Projects", "(\\Seen \\Flagged)",
+                              imaplib.Time2Internaldate(1764583200), message)
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"[APPENDUID ", data[0])
+        typ, data = c.append("Nope", None, None, message)
+        self.assertEqual(typ, "NO")
+        self.assertIn(b"TRYCREATE", data[0])
+        typ, data = c.list('""', "Proj*")
+        self.assertIn(b'"/" Projects', data[0])
+        c.select("Projects")
+        typ, data = c.fetch("1", "(FLAGS INTERNALDATE BODY.PEEK[])")
+        self.assertIn(b"\\Flagged", data[0][0])
+        self.assertIn(b'INTERNALDATE "01-Dec-2025 10:00:00 +0000"', data[0][0])
+        self.assertEqual(data[0][1], message)
+        c.close()
+        self.assertEqual(c.rename("Projects", "Work")[0], "OK")
+        typ, data = c.status("Work", "(MESSAGES)")
+        self.assertIn(b"MESSAGES 1", data[0])
+        self.assertEqual(c.unsubscribe("Work")[0], "OK")
+        self.assertEqual(c.delete("Work")[0], "OK")
+        self.assertEqual(c.select("Work")[0], "NO")
+        c.logout()
+
     def test_bad_credentials(self):
         c = imap_ssl(self.server)
         with self.assertRaises(imaplib.IMAP4.error):

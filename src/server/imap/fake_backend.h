@@ -114,6 +114,38 @@ class FakeBackend : public ImapBackend {
     return it->second;
   }
 
+  Status createFolder(const std::string&, const std::string& name) override {
+    for (auto& f : folders_)
+      if (f.name == name) return Error::make(ErrorCode::kConflict, "exists");
+    folders_.push_back({"f_" + name, name, std::nullopt, true, 200, 1, 1});
+    return {};
+  }
+  Status deleteFolder(const std::string&, const std::string& name) override {
+    for (auto it = folders_.begin(); it != folders_.end(); ++it)
+      if (it->name == name) return folders_.erase(it), Status();
+    return Error::notFound("folder " + name);
+  }
+  Status renameFolder(const std::string&, const std::string& from, const std::string& to) override {
+    for (auto& f : folders_)
+      if (f.name == from) return f.name = to, Status();
+    return Error::notFound("folder " + from);
+  }
+  Status setSubscribed(const std::string&, const std::string& name, bool on) override {
+    for (auto& f : folders_)
+      if (f.name == name) return f.subscribed = on, Status();
+    return Error::notFound("folder " + name);
+  }
+  Result<core::AppendResult> append(const std::string&, const std::string& folder,
+                                    const std::string& content,
+                                    const std::vector<std::string>& flags, int64_t date) override {
+    for (auto& f : folders_)
+      if (f.name == folder) {
+        int64_t uid = add(f.id, content, flags, date ? date : 1700000000);
+        return core::AppendResult{f.uidvalidity, uid};
+      }
+    return Error::notFound("folder " + folder);
+  }
+
  private:
   core::ImapFolder& find(const std::string& id) {
     for (auto& f : folders_)

@@ -33,6 +33,17 @@ class ImapBackend {
   virtual Result<std::vector<int64_t>> expunge(
       const std::string& folder_id, const std::optional<std::vector<int64_t>>& only_uids) = 0;
   virtual Result<std::string> content(const std::string& blob_id) = 0;
+  // RFC 9051 §6.3.4–§6.3.8 and §6.3.12 (see core::ImapStore for the error contracts).
+  virtual Status createFolder(const std::string& mailbox_id, const std::string& name) = 0;
+  virtual Status deleteFolder(const std::string& mailbox_id, const std::string& name) = 0;
+  virtual Status renameFolder(const std::string& mailbox_id, const std::string& from,
+                              const std::string& to) = 0;
+  virtual Status setSubscribed(const std::string& mailbox_id, const std::string& name,
+                               bool subscribed) = 0;
+  virtual Result<core::AppendResult> append(const std::string& mailbox_id,
+                                            const std::string& folder, const std::string& content,
+                                            const std::vector<std::string>& flags,
+                                            int64_t internal_date) = 0;
 };
 
 }  // namespace mailjuke::imap

@@ -156,19 +156,27 @@ void ImapSession::dispatch() {
     if (n == "STARTTLS") return cmdStartTls();
     if (n == "LOGIN") return cmdLogin();
     if (n == "AUTHENTICATE") return cmdAuthenticate();
-    if (n == "SELECT" || n == "EXAMINE" || n == "LIST" || n == "LSUB" || n == "STATUS" ||
-        n == "FETCH" || n == "STORE" || n == "SEARCH" || n == "ENABLE" || n == "NAMESPACE")
-      return bad("Log in first");
+    static const char* kAfterLogin[] = {"SELECT", "EXAMINE", "LIST",   "LSUB",      "STATUS",
+                                        "FETCH",  "STORE",   "SEARCH", "ENABLE",    "NAMESPACE",
+                                        "CREATE", "DELETE",  "RENAME", "SUBSCRIBE", "UNSUBSCRIBE",
+                                        "APPEND", "EXPUNGE", "CLOSE",  "UNSELECT",  "CHECK"};
+    for (const char* k : kAfterLogin)
+      if (n == k) return bad("Log in first");
     return bad("Unknown command");
   }
   if (n == "STARTTLS" || n == "LOGIN" || n == "AUTHENTICATE") return bad("Already logged in");
   if (n == "ENABLE" || n == "NAMESPACE") return cmdSimple();
   if (n == "LIST" || n == "LSUB") return cmdList();
   if (n == "STATUS") return cmdStatus();
+  if (n == "CREATE" || n == "DELETE" || n == "RENAME" || n == "SUBSCRIBE" || n == "UNSUBSCRIBE")
+    return cmdMailbox();
+  if (n == "APPEND") return cmdAppend();
   if (n == "SELECT" || n == "EXAMINE") return cmdSelect();
   if (n == "FETCH" || n == "STORE" || n == "SEARCH" || n == "EXPUNGE" || n == "CLOSE" ||
-      n == "UNSELECT") {
+      n == "UNSELECT" || n == "CHECK") {
     if (state_ != State::kSelected) return bad("No mailbox selected");
+    // RFC 3501 §6.4.1: CHECK is a checkpoint; every change here is durable when answered.
+    if (n == "CHECK") return tagged("OK", "CHECK completed");
     if (n == "FETCH") return cmdFetch();
     if (n == "STORE") return cmdStore();
     if (n == "SEARCH") return cmdSearch();

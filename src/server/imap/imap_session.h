@@ -103,6 +103,8 @@ class ImapSession {
   void startAuth(std::string user, std::string password);
   void cmdList();  // LIST LSUB
   void cmdStatus();
+  void cmdMailbox();  // CREATE DELETE RENAME SUBSCRIBE UNSUBSCRIBE
+  void cmdAppend();
   void cmdSelect();  // SELECT EXAMINE
   void cmdClose();   // CLOSE UNSELECT
   void cmdExpunge();

@@ -299,6 +299,33 @@ TEST_F(ImapSessionTest, LiteralsBadInputAndLimits) {
   EXPECT_TRUE(t.closing());
 }
 
+TEST_F(ImapSessionTest, MailboxManagementAndAppend) {
+  auto s = loggedIn();
+  std::string out = run(s, "a CREATE Projects/\r\nb CREATE Projects\r\nc RENAME Projects Work\r\n");
+  EXPECT_NE(out.find("a OK CREATE completed"), std::string::npos) << out;
+  EXPECT_NE(out.find("b NO [ALREADYEXISTS]"), std::string::npos);
+  EXPECT_NE(out.find("c OK RENAME completed"), std::string::npos);
+  out = run(s, "d UNSUBSCRIBE Work\r\ne LSUB \"\" *\r\nf DELETE Work\r\ng DELETE Work\r\n");
+  EXPECT_EQ(out.find("LSUB (\\HasNoChildren) \"/\" Work"), std::string::npos) << out;
+  EXPECT_NE(out.find("f OK DELETE"), std::string::npos);
+  EXPECT_NE(out.find("g NO [NONEXISTENT]"), std::string::npos);
+  // APPEND with flags, date and a synchronising literal (continuation request first).
+  out = run(s, "h APPEND Sent (\\Seen) \"01-Dec-2025 10:00:00 +0000\" {21}\r\n");
+  EXPECT_EQ(out, "+ Ready for literal data\r\n");
+  out = run(s, "Subject: hi\r\n\r\nbody\r\n\r\n");
+  EXPECT_EQ(out, "h OK [APPENDUID 101 1] APPEND completed\r\n");
+  ASSERT_EQ(backend_.stored("f_sent").size(), 1u);
+  EXPECT_EQ(backend_.stored("f_sent")[0].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ(backend_.stored("f_sent")[0].internal_date, 1764583200);
+  // LITERAL+ (RFC 7888): no continuation request.
+  out = run(s, "i APPEND INBOX {6+}\r\nx: y\r\n\r\n");
+  EXPECT_EQ(out, "i OK [APPENDUID 100 1] APPEND completed\r\n");
+  EXPECT_NE(run(s, "j APPEND Nope {3+}\r\nx\r\n\r\n").find("j NO [TRYCREATE]"), std::string::npos);
+  EXPECT_NE(run(s, "k APPEND INBOX (\\Bogus[) {3+}\r\nx\r\n\r\n").find("k BAD"), std::string::npos);
+  run(s, "l SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "m CHECK\r\n"), "m OK CHECK completed\r\n");
+}
+
 TEST(FetchItemsTest, ParsesSectionsAndPartials) {
   Token list;
   list.kind = Token::Kind::kList;
