@@ -131,6 +131,20 @@ class ImapTest(mj.ServerTestCase):
         self.assertEqual(c.select("Work")[0], "NO")
         c.logout()
 
+    def test_noop_reports_mail_delivered_over_smtp(self):
+        c = imap_ssl(self.server)
+        c.login("bob@other-mail.com", PASSWORD)
+        before = int(c.select("INBOX")[1][0])
+        with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
+            s.sendmail("alice@acme-mail.com", ["bob@other-mail.com"],
+                       mailtest.simple_message("alice@acme-mail.com", "bob@other-mail.com", "imap-noop"))
+        self.assertEqual(c.noop()[0], "OK")
+        typ, data = c.response("EXISTS")
+        self.assertEqual(int(data[-1]), before + 1)
+        typ, data = c.fetch(str(before + 1), "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        self.assertIn(b"imap-noop", data[0][1])
+        c.logout()
+
     def test_bad_credentials(self):
         c = imap_ssl(self.server)
         with self.assertRaises(imaplib.IMAP4.error):

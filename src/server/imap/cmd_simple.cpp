@@ -1,4 +1,4 @@
-// CAPABILITY, NOOP, LOGOUT, ID, ENABLE, NAMESPACE.
+// CAPABILITY, LOGOUT, ID, ENABLE, NAMESPACE (NOOP: cmd_noop.cpp).
 #include "proto/imap/writer.h"
 #include "server/imap/imap_session.h"
 
@@ -10,9 +10,6 @@ void ImapSession::cmdSimple() {
     if (!cmd_.args.empty()) return bad("CAPABILITY takes no arguments");
     untagged("CAPABILITY " + capabilities());
     return tagged("OK", "CAPABILITY completed");
-  }
-  if (n == "NOOP") {  // RFC 9051 §6.1.2
-    return tagged("OK", "NOOP completed");
   }
   if (n == "LOGOUT") {  // RFC 9051 §6.1.3
     untagged("BYE Logging out");

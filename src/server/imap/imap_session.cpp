@@ -151,7 +151,8 @@ void ImapSession::handle(const std::string& wire) {
 void ImapSession::dispatch() {
   const std::string& n = cmd_.name;
   if (cmd_.uid && n != "FETCH" && n != "STORE" && n != "SEARCH") return bad("Unknown UID command");
-  if (n == "CAPABILITY" || n == "NOOP" || n == "LOGOUT" || n == "ID") return cmdSimple();
+  if (n == "NOOP") return cmdNoop();
+  if (n == "CAPABILITY" || n == "LOGOUT" || n == "ID") return cmdSimple();
   if (state_ == State::kNotAuthenticated) {
     if (n == "STARTTLS") return cmdStartTls();
     if (n == "LOGIN") return cmdLogin();
@@ -175,8 +176,9 @@ void ImapSession::dispatch() {
   if (n == "FETCH" || n == "STORE" || n == "SEARCH" || n == "EXPUNGE" || n == "CLOSE" ||
       n == "UNSELECT" || n == "CHECK") {
     if (state_ != State::kSelected) return bad("No mailbox selected");
-    // RFC 3501 §6.4.1: CHECK is a checkpoint; every change here is durable when answered.
-    if (n == "CHECK") return tagged("OK", "CHECK completed");
+    // RFC 3501 §6.4.1: CHECK is a checkpoint (every change here is durable when answered);
+    // like NOOP it reports changes.
+    if (n == "CHECK") return cmdNoop();
     if (n == "FETCH") return cmdFetch();
     if (n == "STORE") return cmdStore();
     if (n == "SEARCH") return cmdSearch();

@@ -95,6 +95,7 @@ class ImapSession {
 
   // One command (or a family) per file: cmd_*.cpp.
   void cmdSimple();  // CAPABILITY NOOP LOGOUT ENABLE ID NAMESPACE
+  void cmdNoop();    // NOOP, and CHECK in the selected state
   void cmdStartTls();
   void cmdLogin();
   void cmdAuthenticate();

@@ -326,6 +326,24 @@ TEST_F(ImapSessionTest, MailboxManagementAndAppend) {
   EXPECT_EQ(run(s, "m CHECK\r\n"), "m OK CHECK completed\r\n");
 }
 
+TEST_F(ImapSessionTest, NoopReportsChangesFromOtherSessions) {
+  for (int i = 0; i < 3; ++i) backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "b NOOP\r\n"), "b OK NOOP completed\r\n");
+  // Another session flags message 3 and expunges message 1; SMTP delivers a new one.
+  ASSERT_TRUE(backend_.storeFlags("f_inbox", {1}, {core::FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  ASSERT_TRUE(backend_.expunge("f_inbox", std::nullopt).ok());
+  ASSERT_TRUE(backend_.storeFlags("f_inbox", {3}, {core::FlagMode::kAdd, {"\\Seen"}, {}}).ok());
+  backend_.add("f_inbox", kPlainMessage);
+  EXPECT_EQ(run(s, "c NOOP\r\n"),
+            "* 1 EXPUNGE\r\n* 2 FETCH (FLAGS (\\Seen))\r\n* 3 EXISTS\r\nc OK NOOP completed\r\n");
+  EXPECT_EQ(run(s, "d FETCH 1:* UID\r\n"),
+            "* 1 FETCH (UID 2)\r\n* 2 FETCH (UID 3)\r\n* 3 FETCH (UID 4)\r\nd OK FETCH "
+            "completed\r\n");
+  EXPECT_EQ(run(s, "e CHECK\r\n"), "e OK CHECK completed\r\n");
+}
+
 TEST(FetchItemsTest, ParsesSectionsAndPartials) {
   Token list;
   list.kind = Token::Kind::kList;
