@@ -87,7 +87,7 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
     std::string out = s.takeOutput();
     if (out.empty()) co_return true;
     ErrorCodeT ec;
-    arm(c, Clock::now() + opt.login_timeout);
+    arm(c, Clock::now() + opt.write_timeout);
     if (c->tls)
       co_await asio::async_write(*c->tls, asio::buffer(out), redirect_error(use_awaitable, ec));
     else

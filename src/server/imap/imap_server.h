@@ -27,6 +27,7 @@ struct ImapServerOptions {
   bool allow_plaintext_auth_on_loopback = false;  // development only
   std::chrono::seconds login_timeout{60};         // before authentication
   std::chrono::seconds idle_timeout{30 * 60};     // RFC 9051 §5.4: at least 30 minutes
+  std::chrono::seconds write_timeout{300};        // one response batch (a large FETCH)
 };
 
 class ImapServer {
