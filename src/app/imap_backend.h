@@ -54,6 +54,11 @@ class ImapStoreBackend final : public imap::ImapBackend {
                        bool subscribed) override {
     return store_.setSubscribed(mailbox_id, name, subscribed);
   }
+  Result<core::CopyResult> copy(const std::string& mailbox_id, const std::string& folder_id,
+                                const std::vector<int64_t>& uids, const std::string& dest,
+                                bool move) override {
+    return store_.copy(mailbox_id, folder_id, uids, dest, move);
+  }
   Result<core::AppendResult> append(const std::string& mailbox_id, const std::string& folder,
                                     const std::string& content,
                                     const std::vector<std::string>& flags,

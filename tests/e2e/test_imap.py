@@ -145,6 +145,33 @@ class ImapTest(mj.ServerTestCase):
         self.assertIn(b"imap-noop", data[0][1])
         c.logout()
 
+    def test_copy_and_move(self):
+        c = imap_ssl(self.server)
+        c.login("alice@acme-mail.com", PASSWORD)
+        self.assertIn("MOVE", c.capabilities)
+        c.create("Copies")
+        c.select("INBOX")
+        c.append("INBOX", "(\\Flagged)", None, b"Subject: to-copy\r\n\r\nx\r\n")
+        c.append("INBOX", None, None, b"Subject: to-move\r\n\r\ny\r\n")
+        c.noop()
+        typ, data = c.uid("SEARCH", None, "SUBJECT", "to-copy")
+        copy_uid = data[0].split()[-1].decode()
+        typ, data = c.uid("COPY", copy_uid, "Copies")
+        self.assertEqual(typ, "OK")  # (imaplib's uid() hides the tagged [COPYUID]: unit-tested)
+        typ, data = c.uid("SEARCH", None, "SUBJECT", "to-move")
+        move_uid = data[0].split()[-1].decode()
+        typ, data = c.uid("MOVE", move_uid, "Archive")
+        self.assertEqual(typ, "OK")
+        typ, data = c.uid("SEARCH", None, "SUBJECT", "to-move")
+        self.assertEqual(data[0], b"")  # gone from INBOX
+        self.assertEqual(c.copy("1", "Nope")[0], "NO")
+        c.select("Copies")
+        typ, data = c.fetch("1", "(FLAGS BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        self.assertIn(b"\\Flagged", data[0][0])
+        self.assertIn(b"to-copy", data[0][1])
+        self.assertIn(b"MESSAGES 1", c.status("Archive", "(MESSAGES)")[1][0])
+        c.logout()
+
     def test_bad_credentials(self):
         c = imap_ssl(self.server)
         with self.assertRaises(imaplib.IMAP4.error):

@@ -56,6 +56,12 @@ struct FlagUpdateResult {
   std::vector<int64_t> failed_uids;  // UNCHANGEDSINCE failures (MODIFIED response code)
 };
 
+struct CopyResult {
+  int64_t uidvalidity = 0;      // of the destination (RFC 4315 COPYUID)
+  std::vector<int64_t> source;  // UIDs copied, ascending
+  std::vector<int64_t> dest;    // their new UIDs, in the same order
+};
+
 struct AppendResult {
   int64_t uidvalidity = 0;
   int64_t uid = 0;
@@ -89,6 +95,12 @@ class ImapStore {
   // RFC 4315 §2.1); returns their UIDs in ascending order. Blobs go with garbage collection.
   Result<std::vector<int64_t>> expunge(const std::string& folder_id,
                                        const std::optional<std::vector<int64_t>>& only_uids = {});
+
+  // COPY / MOVE (RFC 9051 §6.4.7, RFC 6851): the messages with these UIDs get new UIDs in the
+  // mailbox's folder `dest` (same blob, flags and internal date); with `move` they leave the
+  // source in the same transaction. kNotFound when `dest` does not exist.
+  Result<CopyResult> copy(const std::string& mailbox_id, const std::string& folder_id,
+                          const std::vector<int64_t>& uids, const std::string& dest, bool move);
 
   // RFC 9051 §6.3.4: kConflict when it exists. UIDVALIDITY is larger than any the mailbox used.
   Status createFolder(const std::string& mailbox_id, const std::string& name);

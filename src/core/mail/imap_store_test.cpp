@@ -174,6 +174,32 @@ TEST_P(ImapStoreTest, AppendStoresFlagsAndDateAndReturnsUid) {
   EXPECT_EQ(count("SELECT received FROM mailbox_counters WHERE mailbox_id = ?", {mbx_}), 1);
 }
 
+TEST_P(ImapStoreTest, CopyAndMoveKeepFlagsAndAssignNewUids) {
+  for (int i = 0; i < 3; ++i)
+    deliver("m" + std::to_string(i),
+            i == 1 ? std::vector<std::string>{"\\Flagged"} : std::vector<std::string>{});
+  std::string inbox = inboxId();
+  auto c = imap_->copy(mbx_, inbox, {2, 3, 9}, "Sent", false);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->source, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(c->dest, (std::vector<int64_t>{1, 2}));
+  auto sent = imap_->folder(mbx_, "Sent").value();
+  auto msgs = imap_->messages(sent.id).value();
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[0].flags, std::vector<std::string>{"\\Flagged"});
+  EXPECT_EQ(msgs[0].internal_date, 1700000000);
+  EXPECT_EQ(imap_->messages(inbox)->size(), 3u);
+  auto m = imap_->copy(mbx_, inbox, {1, 2}, "sent", false);
+  EXPECT_EQ(m.error().code, ErrorCode::kNotFound);  // only INBOX is case-insensitive
+  m = imap_->copy(mbx_, inbox, {1, 2}, "Sent", true);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->dest, (std::vector<int64_t>{3, 4}));
+  auto left = imap_->messages(inbox).value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].uid, 3);
+  EXPECT_EQ(imap_->folder(mbx_, "Sent")->uidnext, 5);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ImapStoreTest, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace

@@ -135,6 +135,32 @@ class FakeBackend : public ImapBackend {
       if (f.name == name) return f.subscribed = on, Status();
     return Error::notFound("folder " + name);
   }
+  Result<core::CopyResult> copy(const std::string&, const std::string& folder_id,
+                                const std::vector<int64_t>& uids, const std::string& dest,
+                                bool move) override {
+    core::ImapFolder* d = nullptr;
+    for (auto& f : folders_)
+      if (f.name == dest) d = &f;
+    if (!d) return Error::notFound("folder " + dest);
+    core::CopyResult out{d->uidvalidity, {}, {}};
+    std::string dest_id = d->id;
+    auto src = msgs_[folder_id];
+    for (const auto& m : src) {
+      if (std::find(uids.begin(), uids.end(), m.uid) == uids.end()) continue;
+      out.source.push_back(m.uid);
+      out.dest.push_back(add(dest_id, blobs_[m.blob_id], m.flags, m.internal_date));
+    }
+    if (move) {
+      auto& v = msgs_[folder_id];
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const core::ImapMessage& m) {
+                               return std::find(out.source.begin(), out.source.end(), m.uid) !=
+                                      out.source.end();
+                             }),
+              v.end());
+    }
+    return out;
+  }
   Result<core::AppendResult> append(const std::string&, const std::string& folder,
                                     const std::string& content,
                                     const std::vector<std::string>& flags, int64_t date) override {

@@ -40,6 +40,9 @@ class ImapBackend {
                               const std::string& to) = 0;
   virtual Status setSubscribed(const std::string& mailbox_id, const std::string& name,
                                bool subscribed) = 0;
+  virtual Result<core::CopyResult> copy(const std::string& mailbox_id, const std::string& folder_id,
+                                        const std::vector<int64_t>& uids, const std::string& dest,
+                                        bool move) = 0;
   virtual Result<core::AppendResult> append(const std::string& mailbox_id,
                                             const std::string& folder, const std::string& content,
                                             const std::vector<std::string>& flags,

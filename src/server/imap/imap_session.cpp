@@ -15,7 +15,7 @@ void ImapSession::greet() {
 }
 
 std::string ImapSession::capabilities() const {
-  std::string caps = "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE";
+  std::string caps = "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE MOVE";
   if (!tls_ && opt_.tls_available) caps += " STARTTLS";
   // RFC 9051 §6.2.3: no plaintext passwords before TLS.
   caps += mayLogin() ? " AUTH=PLAIN" : " LOGINDISABLED";
@@ -150,7 +150,8 @@ void ImapSession::handle(const std::string& wire) {
 
 void ImapSession::dispatch() {
   const std::string& n = cmd_.name;
-  if (cmd_.uid && n != "FETCH" && n != "STORE" && n != "SEARCH") return bad("Unknown UID command");
+  if (cmd_.uid && n != "FETCH" && n != "STORE" && n != "SEARCH" && n != "COPY" && n != "MOVE")
+    return bad("Unknown UID command");
   if (n == "NOOP") return cmdNoop();
   if (n == "CAPABILITY" || n == "LOGOUT" || n == "ID") return cmdSimple();
   if (state_ == State::kNotAuthenticated) {
@@ -174,7 +175,7 @@ void ImapSession::dispatch() {
   if (n == "APPEND") return cmdAppend();
   if (n == "SELECT" || n == "EXAMINE") return cmdSelect();
   if (n == "FETCH" || n == "STORE" || n == "SEARCH" || n == "EXPUNGE" || n == "CLOSE" ||
-      n == "UNSELECT" || n == "CHECK") {
+      n == "UNSELECT" || n == "CHECK" || n == "COPY" || n == "MOVE") {
     if (state_ != State::kSelected) return bad("No mailbox selected");
     // RFC 3501 §6.4.1: CHECK is a checkpoint (every change here is durable when answered);
     // like NOOP it reports changes.
@@ -183,6 +184,7 @@ void ImapSession::dispatch() {
     if (n == "STORE") return cmdStore();
     if (n == "SEARCH") return cmdSearch();
     if (n == "EXPUNGE") return cmdExpunge();
+    if (n == "COPY" || n == "MOVE") return cmdCopy();
     return cmdClose();
   }
   bad("Unknown command");

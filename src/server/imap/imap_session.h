@@ -106,6 +106,7 @@ class ImapSession {
   void cmdStatus();
   void cmdMailbox();  // CREATE DELETE RENAME SUBSCRIBE UNSUBSCRIBE
   void cmdAppend();
+  void cmdCopy();    // COPY MOVE
   void cmdSelect();  // SELECT EXAMINE
   void cmdClose();   // CLOSE UNSELECT
   void cmdExpunge();

@@ -344,6 +344,21 @@ TEST_F(ImapSessionTest, NoopReportsChangesFromOtherSessions) {
   EXPECT_EQ(run(s, "e CHECK\r\n"), "e OK CHECK completed\r\n");
 }
 
+TEST_F(ImapSessionTest, CopyAndMove) {
+  for (int i = 0; i < 3; ++i) backend_.add("f_inbox", kPlainMessage, {"\\Flagged"});
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "b COPY 1:2 Sent\r\n"), "b OK [COPYUID 101 1,2 1,2] COPY completed\r\n");
+  EXPECT_EQ(run(s, "c UID MOVE 2:3 Sent\r\n"),
+            "* OK [COPYUID 101 2,3 3,4] Moved\r\n* 2 EXPUNGE\r\n* 2 EXPUNGE\r\nc OK MOVE "
+            "completed\r\n");
+  EXPECT_EQ(backend_.stored("f_inbox").size(), 1u);
+  EXPECT_EQ(backend_.stored("f_sent").size(), 4u);
+  EXPECT_EQ(backend_.stored("f_sent")[3].flags, std::vector<std::string>{"\\Flagged"});
+  EXPECT_NE(run(s, "d COPY 1 Nope\r\n").find("d NO [TRYCREATE]"), std::string::npos);
+  EXPECT_EQ(run(s, "e UID COPY 99 Sent\r\n"), "e OK COPY completed\r\n");
+}
+
 TEST(FetchItemsTest, ParsesSectionsAndPartials) {
   Token list;
   list.kind = Token::Kind::kList;
