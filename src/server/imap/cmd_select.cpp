@@ -1,5 +1,5 @@
-// SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1), CLOSE (§6.4.1) and UNSELECT
-// (RFC 3691).
+// SELECT and EXAMINE (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1), CLOSE (§6.4.1), UNSELECT
+// (RFC 3691) and EXPUNGE / UID EXPUNGE (RFC 4315).
 #include "server/imap/imap_session.h"
 
 namespace mailjuke::imap {
@@ -79,12 +79,23 @@ void ImapSession::cmdClose() {
 }
 
 void ImapSession::cmdExpunge() {
-  // RFC 9051 §6.4.3
-  if (!cmd_.args.empty()) return bad("EXPUNGE takes no arguments");
+  // RFC 9051 §6.4.3; UID EXPUNGE set (RFC 4315 §2.1) removes only \Deleted messages in the set.
+  std::optional<std::vector<int64_t>> only;
+  if (cmd_.uid) {
+    if (cmd_.args.size() != 1 || cmd_.args[0].kind != Token::Kind::kAtom)
+      return bad("UID EXPUNGE needs a UID set");
+    auto set = parseSequenceSet(cmd_.args[0].text);
+    if (!set.ok()) return bad(set.error().message);
+    only.emplace();
+    for (size_t i : resolve(*set)) only->push_back(selected_->messages[i].uid);
+    if (only->empty()) return tagged("OK", "EXPUNGE completed");
+  } else if (!cmd_.args.empty()) {
+    return bad("EXPUNGE takes no arguments");
+  }
   if (selected_->read_only) return tagged("NO", "[READ-ONLY] Mailbox is read-only");
   std::string folder_id = selected_->folder.id;
   blocking<Result<std::vector<int64_t>>>(
-      [this, folder_id] { return backend_.expunge(folder_id, std::nullopt); },
+      [this, folder_id, only] { return backend_.expunge(folder_id, only); },
       [this](Result<std::vector<int64_t>>& r) {
         if (!r.ok()) return no(r.error());
         // Ascending UIDs; each EXPUNGE renumbers the messages after it (RFC 9051 §7.5.1).

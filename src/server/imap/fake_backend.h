@@ -93,11 +93,12 @@ class FakeBackend : public ImapBackend {
     return out;
   }
   Result<std::vector<int64_t>> expunge(const std::string& folder_id,
-                                       const std::optional<std::vector<int64_t>>&) override {
+                                       const std::optional<std::vector<int64_t>>& only) override {
     std::vector<int64_t> out;
     auto& v = msgs_[folder_id];
     for (auto it = v.begin(); it != v.end();) {
-      if (core::hasFlag(it->flags, "\\Deleted")) {
+      bool listed = !only || std::find(only->begin(), only->end(), it->uid) != only->end();
+      if (listed && core::hasFlag(it->flags, "\\Deleted")) {
         out.push_back(it->uid);
         it = v.erase(it);
       } else {

@@ -15,7 +15,8 @@ void ImapSession::greet() {
 }
 
 std::string ImapSession::capabilities() const {
-  std::string caps = "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE MOVE";
+  std::string caps =
+      "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE MOVE UIDPLUS";
   if (!tls_ && opt_.tls_available) caps += " STARTTLS";
   // RFC 9051 §6.2.3: no plaintext passwords before TLS.
   caps += mayLogin() ? " AUTH=PLAIN" : " LOGINDISABLED";
@@ -150,7 +151,8 @@ void ImapSession::handle(const std::string& wire) {
 
 void ImapSession::dispatch() {
   const std::string& n = cmd_.name;
-  if (cmd_.uid && n != "FETCH" && n != "STORE" && n != "SEARCH" && n != "COPY" && n != "MOVE")
+  if (cmd_.uid && n != "FETCH" && n != "STORE" && n != "SEARCH" && n != "COPY" && n != "MOVE" &&
+      n != "EXPUNGE")
     return bad("Unknown UID command");
   if (n == "NOOP") return cmdNoop();
   if (n == "CAPABILITY" || n == "LOGOUT" || n == "ID") return cmdSimple();

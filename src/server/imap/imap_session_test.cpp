@@ -242,6 +242,11 @@ TEST_F(ImapSessionTest, StoreSilentAndExpunge) {
   out = run(s, "f FETCH 1:* UID\r\n");
   EXPECT_EQ(out, "* 1 FETCH (UID 3)\r\nf OK FETCH completed\r\n");
   EXPECT_NE(run(s, "g STORE 1 FLAGS.BOGUS ()\r\n").find("g BAD"), std::string::npos);
+  // UID EXPUNGE (RFC 4315 §2.1): only \Deleted messages in the set go.
+  backend_.add("f_inbox", kPlainMessage, {"\\Deleted"});  // UID 5, seen after NOOP
+  run(s, "g2 NOOP\r\ng3 STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
+  EXPECT_EQ(run(s, "g4 UID EXPUNGE 5\r\n"), "* 2 EXPUNGE\r\ng4 OK EXPUNGE completed\r\n");
+  EXPECT_EQ(backend_.stored("f_inbox").size(), 1u);
   // CLOSE expunges silently.
   run(s, "h STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
   EXPECT_EQ(run(s, "i CLOSE\r\n"), "i OK CLOSE completed\r\n");
