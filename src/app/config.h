@@ -60,6 +60,9 @@ struct Config {
   struct Imap {
     std::string listen = "127.0.0.1:2143";
     std::string imaps_listen = "127.0.0.1:2993";
+    int64_t max_connections = 5000;
+    int64_t max_connections_per_ip = 50;
+    int64_t allow_plaintext_auth = 0;  // 1: LOGIN without TLS from loopback (development only)
   } imap;
   struct Delivery {
     std::string resolver = "127.0.0.1:53";

@@ -19,6 +19,19 @@ smtp::SmtpServerOptions smtpOptions(const Config& c) {
   return o;
 }
 
+imap::ImapServerOptions imapOptions(const Config& c) {
+  imap::ImapServerOptions o;
+  o.listen = c.imap.listen;
+  o.imaps_listen = c.imap.imaps_listen;
+  o.hostname = c.platform.mail_hostname;
+  o.tls_cert_file = c.smtp.tls_cert_file;  // one certificate for the mail host
+  o.tls_key_file = c.smtp.tls_key_file;
+  o.max_connections = size_t(c.imap.max_connections);
+  o.max_connections_per_ip = size_t(c.imap.max_connections_per_ip);
+  o.allow_plaintext_auth_on_loopback = c.imap.allow_plaintext_auth == 1;
+  return o;
+}
+
 delivery::DeliveryOptions deliveryOptions(const Config& c) {
   delivery::DeliveryOptions o;
   o.hostname = c.platform.mail_hostname;
@@ -40,7 +53,10 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
       intake_(ctx, directory_, store_, *resolver_, {config.platform.mail_hostname}),
       backend_(intake_, directory_, [this] { delivery_.kick(); }),
       smtp_(runtime, smtpOptions(config), backend_),
-      delivery_(runtime, deliveryOptions(config), ctx, store_, directory_, *resolver_) {}
+      delivery_(runtime, deliveryOptions(config), ctx, store_, directory_, *resolver_),
+      imap_store_(ctx, store_),
+      imap_backend_(directory_, imap_store_),
+      imap_(runtime, imapOptions(config), imap_backend_) {}
 
 Status MailRuntime::startSmtp(Json& listeners) {
   MJ_TRY_ASSIGN(auto bound, smtp_.start());
@@ -49,8 +65,16 @@ Status MailRuntime::startSmtp(Json& listeners) {
   return {};
 }
 
+Status MailRuntime::startImap(Json& listeners) {
+  MJ_TRY_ASSIGN(auto bound, imap_.start());
+  for (auto& [name, address] : bound.items()) listeners[name] = address;
+  imap_started_ = true;
+  return {};
+}
+
 void MailRuntime::stop() {
   if (smtp_started_) smtp_.shutdown(std::chrono::seconds(2));
+  if (imap_started_) imap_.shutdown(std::chrono::seconds(2));
   delivery_.stop();
 }
 

@@ -1,20 +1,23 @@
 // The mail half of `mailjuke serve`: the mail store, the mailbox directory, the intake policy,
-// the SMTP listeners and the outbound delivery worker, built from the configuration and
+// the SMTP and IMAP listeners and the outbound delivery worker, built from the configuration and
 // started/stopped together.
 #pragma once
 
 #include <memory>
 
 #include "app/config.h"
+#include "app/imap_backend.h"
 #include "app/mail_backend.h"
 #include "base/json.h"
 #include "core/mail/blob_store.h"
+#include "core/mail/imap_store.h"
 #include "core/mail/intake.h"
 #include "core/mail/mail_store.h"
 #include "core/mailauth/resolver.h"
 #include "core/mailboxes/mail_directory.h"
 #include "net/runtime.h"
 #include "server/delivery/delivery_worker.h"
+#include "server/imap/imap_server.h"
 #include "server/smtp/smtp_server.h"
 
 namespace mailjuke::app {
@@ -25,6 +28,8 @@ class MailRuntime {
 
   // Binds the SMTP listeners; adds their addresses to `listeners`.
   Status startSmtp(Json& listeners);
+  // Binds the IMAP listeners ("imap", "imaps"); adds their addresses to `listeners`.
+  Status startImap(Json& listeners);
   void startDelivery() { delivery_.start(); }
   void stop();
 
@@ -32,6 +37,7 @@ class MailRuntime {
   core::MailStore& store() { return store_; }
   core::MailDirectory& directory() { return directory_; }
   smtp::SmtpServer& smtp() { return smtp_; }
+  imap::ImapServer& imap() { return imap_; }
 
  private:
   core::BlobStore blobs_;
@@ -42,7 +48,11 @@ class MailRuntime {
   MailBackend backend_;
   smtp::SmtpServer smtp_;
   delivery::DeliveryWorker delivery_;
+  core::ImapStore imap_store_;
+  ImapStoreBackend imap_backend_;
+  imap::ImapServer imap_;
   bool smtp_started_ = false;
+  bool imap_started_ = false;
 };
 
 }  // namespace mailjuke::app

@@ -161,6 +161,8 @@ int serve(const Config& config, const std::string& only) {
                          [&http] { return double(http.openConnections()); });
   api.metrics().addGauge("mailjuke_smtp_open_connections", "Open SMTP connections",
                          [&mail] { return double(mail.smtp().openConnections()); });
+  api.metrics().addGauge("mailjuke_imap_open_connections", "Open IMAP connections",
+                         [&mail] { return double(mail.imap().openConnections()); });
   api.metrics().addCollector(
       [&] { return renderMailMetrics(mail.store(), mail_queue, b.ctx->clock); });
   api.metrics().addGauge("mailjuke_db_pool_size", "Database connections in the pool",
@@ -200,6 +202,19 @@ int serve(const Config& config, const std::string& only) {
       };
       bound(config.smtp.submission_listen, "smtp_submission", b.ctx->settings.mail.submission_port);
       bound(config.smtp.submissions_listen, "smtps", b.ctx->settings.mail.submissions_port);
+    }
+    if (wants("imap")) {
+      if (auto st = mail.startImap(listeners); !st.ok()) {
+        std::cerr << "mailjuke: cannot listen: " << st.error().message << "\n";
+        return 1;
+      }
+      auto bound = [&](const std::string& configured, const char* name, int& port) {
+        if (!configured.ends_with(":0") || !listeners.contains(name)) return;
+        auto text = listeners[name].get<std::string>();
+        port = std::stoi(text.substr(text.rfind(':') + 1));
+      };
+      bound(config.imap.listen, "imap", b.ctx->settings.mail.imap_port);
+      bound(config.imap.imaps_listen, "imaps", b.ctx->settings.mail.imaps_port);
     }
   } catch (const std::exception& e) {
     std::cerr << "mailjuke: cannot listen: " << e.what() << "\n";

@@ -1,0 +1,206 @@
+#include "core/mail/imap_store.h"
+
+#include <gtest/gtest.h>
+
+#include "core/mail/folders.h"
+#include "core/mail/mail_test_util.h"
+
+namespace mailjuke::core {
+namespace {
+
+using testing::MailDbTest;
+
+class ImapStoreTest : public MailDbTest {
+ protected:
+  void SetUp() override {
+    MailDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    mail_ = std::make_unique<MailStore>(*ctx_, *blobs_);
+    imap_ = std::make_unique<ImapStore>(*ctx_, *mail_);
+    mbx_ = makeMailbox("alice");
+  }
+  void deliver(const std::string& subject, std::vector<std::string> flags = {}) {
+    AcceptedMessage m;
+    m.content = "Subject: " + subject + "\r\n\r\nbody\r\n";
+    m.envelope_from = "x@remote.test";
+    m.local.push_back({mbx_, "INBOX", std::move(flags), true});
+    m.received_at = 1700000000;
+    ASSERT_TRUE(mail_->accept(m).ok());
+  }
+  std::string inboxId() { return imap_->folder(mbx_, "inbox").value().id; }
+
+  std::unique_ptr<MailStore> mail_;
+  std::unique_ptr<ImapStore> imap_;
+  std::string mbx_;
+};
+
+TEST(ImapFlagsTest, CanonicalSplitJoin) {
+  EXPECT_EQ(canonicalFlag("\\SEEN"), "\\Seen");
+  EXPECT_EQ(canonicalFlag("$Forwarded"), "$Forwarded");
+  auto f = splitFlags("  \\seen $Label \\Seen \\flagged ");
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0], "\\Seen");
+  EXPECT_EQ(f[2], "\\Flagged");
+  EXPECT_EQ(joinFlagList(f), "\\Seen $Label \\Flagged");
+  EXPECT_TRUE(hasFlag(f, "$label"));
+}
+
+TEST_P(ImapStoreTest, FoldersStatusAndMessagesInUidOrder) {
+  ASSERT_TRUE(db_->run(store::TxMode::kWrite,
+                       [&](store::Tx& tx) { return createDefaultFolders(tx, mbx_, 5); })
+                  .ok());
+  auto folders = imap_->folders(mbx_);
+  ASSERT_TRUE(folders.ok()) << folders.error().message;
+  ASSERT_EQ(folders->size(), 6u);
+  EXPECT_EQ((*folders)[0].name, "INBOX");
+  bool junk = false;  // (makeMailbox made Sent without special-use; createDefaultFolders kept it)
+  for (auto& f : *folders)
+    if (f.name == "Junk") junk = f.special_use == std::optional<std::string>("\\Junk");
+  EXPECT_TRUE(junk);
+
+  deliver("one");
+  deliver("two", {"\\Seen"});
+  deliver("three");
+  auto st = imap_->status(mbx_, "Inbox");
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  EXPECT_EQ(st->messages, 3);
+  EXPECT_EQ(st->unseen, 2);
+  EXPECT_EQ(st->folder.uidnext, 4);
+  EXPECT_EQ(st->folder.uidvalidity, 1);
+  EXPECT_EQ(st->folder.highest_modseq, 4);
+  auto msgs = imap_->messages(st->folder.id);
+  ASSERT_TRUE(msgs.ok());
+  ASSERT_EQ(msgs->size(), 3u);
+  EXPECT_EQ((*msgs)[0].uid, 1);
+  EXPECT_EQ((*msgs)[2].uid, 3);
+  EXPECT_EQ((*msgs)[1].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ((*msgs)[0].internal_date, 1700000000);
+  auto body = imap_->content((*msgs)[0].blob_id);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ(*body, "Subject: one\r\n\r\nbody\r\n");
+  EXPECT_EQ((*msgs)[0].size, static_cast<int64_t>(body->size()));
+  EXPECT_EQ(imap_->status(mbx_, "Nope").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(ImapStoreTest, StoreFlagsBumpsModseqOnlyForChanges) {
+  deliver("one");
+  deliver("two", {"\\Seen"});
+  std::string folder = inboxId();
+  auto r = imap_->storeFlags(folder, {1, 2, 99}, {FlagMode::kAdd, {"\\seen", "\\Recent"}, {}});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->changed.size(), 1u);  // message 2 already had \Seen; 99 does not exist
+  EXPECT_EQ(r->changed[0].uid, 1);
+  EXPECT_EQ(r->changed[0].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ(r->changed[0].modseq, 4);
+  EXPECT_EQ(imap_->folder(mbx_, "INBOX")->highest_modseq, 4);
+
+  r = imap_->storeFlags(folder, {1, 2}, {FlagMode::kReplace, {"\\Flagged", "$Work"}, {}});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->changed.size(), 2u);
+  EXPECT_EQ(r->changed[1].flags, (std::vector<std::string>{"\\Flagged", "$Work"}));
+  EXPECT_EQ(r->changed[1].modseq, 5);
+
+  r = imap_->storeFlags(folder, {2}, {FlagMode::kRemove, {"$work"}, {}});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->changed.size(), 1u);
+  EXPECT_EQ(r->changed[0].flags, std::vector<std::string>{"\\Flagged"});
+
+  // RFC 7162 §3.1.3: UNCHANGEDSINCE below the message's modseq fails that message only.
+  r = imap_->storeFlags(folder, {1, 2}, {FlagMode::kAdd, {"\\Answered"}, int64_t{5}});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->failed_uids, std::vector<int64_t>{2});
+  ASSERT_EQ(r->changed.size(), 1u);
+  EXPECT_EQ(r->changed[0].uid, 1);
+}
+
+TEST_P(ImapStoreTest, ExpungeRemovesDeletedOnly) {
+  for (int i = 0; i < 4; ++i) deliver("m" + std::to_string(i));
+  std::string folder = inboxId();
+  ASSERT_TRUE(imap_->storeFlags(folder, {1, 3, 4}, {FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  auto some = imap_->expunge(folder, std::vector<int64_t>{3, 2});  // UID EXPUNGE 2:3
+  ASSERT_TRUE(some.ok()) << some.error().message;
+  EXPECT_EQ(*some, std::vector<int64_t>{3});
+  auto rest = imap_->expunge(folder);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, (std::vector<int64_t>{1, 4}));
+  auto msgs = imap_->messages(folder);
+  ASSERT_EQ(msgs->size(), 1u);
+  EXPECT_EQ((*msgs)[0].uid, 2);
+  EXPECT_EQ(imap_->folder(mbx_, "INBOX")->uidnext, 5);  // UIDs are never reused
+  EXPECT_TRUE(imap_->expunge(folder)->empty());
+}
+
+TEST_P(ImapStoreTest, CreateRenameDeleteSubscribe) {
+  ASSERT_TRUE(imap_->createFolder(mbx_, "Projects").ok());
+  EXPECT_EQ(imap_->createFolder(mbx_, "Projects").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(imap_->createFolder(mbx_, "a//b").error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(imap_->createFolder(mbx_, "inbox").error().code, ErrorCode::kConflict);
+  ASSERT_TRUE(imap_->createFolder(mbx_, "Projects/2026").ok());
+  int64_t v1 = imap_->folder(mbx_, "Projects")->uidvalidity;
+  EXPECT_GT(v1, 1);
+
+  ASSERT_TRUE(imap_->renameFolder(mbx_, "Projects", "Work").ok());
+  EXPECT_TRUE(imap_->folder(mbx_, "Work").ok());
+  EXPECT_TRUE(imap_->folder(mbx_, "Work/2026").ok());
+  EXPECT_FALSE(imap_->folder(mbx_, "Projects/2026").ok());
+  EXPECT_EQ(imap_->renameFolder(mbx_, "Work", "Sent").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(imap_->renameFolder(mbx_, "Nope", "X").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(imap_->renameFolder(mbx_, "INBOX", "Old").error().code, ErrorCode::kInvalid);
+
+  ASSERT_TRUE(imap_->setSubscribed(mbx_, "Work", false).ok());
+  EXPECT_FALSE(imap_->folder(mbx_, "Work")->subscribed);
+  EXPECT_EQ(imap_->setSubscribed(mbx_, "Nope", true).error().code, ErrorCode::kNotFound);
+
+  EXPECT_EQ(imap_->deleteFolder(mbx_, "Inbox").error().code, ErrorCode::kInvalid);
+  ASSERT_TRUE(imap_->deleteFolder(mbx_, "Work").ok());
+  EXPECT_EQ(imap_->deleteFolder(mbx_, "Work").error().code, ErrorCode::kNotFound);
+  // RFC 9051 §2.3.1.1: the same name created again gets a larger UIDVALIDITY.
+  ASSERT_TRUE(imap_->createFolder(mbx_, "Work").ok());
+  EXPECT_GT(imap_->folder(mbx_, "Work")->uidvalidity, v1);
+}
+
+TEST_P(ImapStoreTest, AppendStoresFlagsAndDateAndReturnsUid) {
+  deliver("first");
+  auto r = imap_->append(mbx_, "inbox", "Subject: draft\r\n\r\nx\r\n", {"\\seen", "\\Draft"},
+                         1600000000);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->uid, 2);
+  EXPECT_EQ(r->uidvalidity, 1);
+  auto msgs = imap_->messages(inboxId());
+  ASSERT_EQ(msgs->size(), 2u);
+  EXPECT_EQ((*msgs)[1].flags, (std::vector<std::string>{"\\Seen", "\\Draft"}));
+  EXPECT_EQ((*msgs)[1].internal_date, 1600000000);
+  EXPECT_EQ(imap_->append(mbx_, "Nope", "x\r\n", {}, 0).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(count("SELECT received FROM mailbox_counters WHERE mailbox_id = ?", {mbx_}), 1);
+}
+
+TEST_P(ImapStoreTest, CopyAndMoveKeepFlagsAndAssignNewUids) {
+  for (int i = 0; i < 3; ++i)
+    deliver("m" + std::to_string(i),
+            i == 1 ? std::vector<std::string>{"\\Flagged"} : std::vector<std::string>{});
+  std::string inbox = inboxId();
+  auto c = imap_->copy(mbx_, inbox, {2, 3, 9}, "Sent", false);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->source, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(c->dest, (std::vector<int64_t>{1, 2}));
+  auto sent = imap_->folder(mbx_, "Sent").value();
+  auto msgs = imap_->messages(sent.id).value();
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[0].flags, std::vector<std::string>{"\\Flagged"});
+  EXPECT_EQ(msgs[0].internal_date, 1700000000);
+  EXPECT_EQ(imap_->messages(inbox)->size(), 3u);
+  auto m = imap_->copy(mbx_, inbox, {1, 2}, "sent", false);
+  EXPECT_EQ(m.error().code, ErrorCode::kNotFound);  // only INBOX is case-insensitive
+  m = imap_->copy(mbx_, inbox, {1, 2}, "Sent", true);
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  EXPECT_EQ(m->dest, (std::vector<int64_t>{3, 4}));
+  auto left = imap_->messages(inbox).value();
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].uid, 3);
+  EXPECT_EQ(imap_->folder(mbx_, "Sent")->uidnext, 5);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, ImapStoreTest, ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace mailjuke::core

@@ -1,0 +1,132 @@
+// FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9; RFC 3501 §6.4.5).
+#include <algorithm>
+
+#include "proto/imap/structure_writer.h"
+#include "proto/imap/writer.h"
+#include "server/imap/fetch_items.h"
+#include "server/imap/imap_session.h"
+
+namespace mailjuke::imap {
+namespace {
+
+struct FetchOut {
+  Status status;
+  std::vector<core::ImapMessage> seen;  // messages that got \Seen from this FETCH
+  std::string text;                     // the untagged FETCH responses
+};
+
+void appendLiteral(std::string& out, std::string_view bytes) {
+  out += '{';
+  out += std::to_string(bytes.size());
+  out += "}\r\n";
+  out.append(bytes);
+}
+
+}  // namespace
+
+void ImapSession::cmdFetch() {
+  if (cmd_.args.size() != 2) return bad("FETCH needs a sequence set and data items");
+  if (cmd_.args[0].kind != Token::Kind::kAtom) return bad("Bad sequence set");
+  auto set = parseSequenceSet(cmd_.args[0].text);
+  if (!set.ok()) return bad(set.error().message);
+  auto parsed = parseFetchItems(cmd_.args[1]);
+  if (!parsed.ok()) return bad(parsed.error().message);
+  FetchPlan plan = std::move(parsed).value();
+  if (cmd_.uid) plan.uid = true;  // RFC 9051 §6.4.9: UID FETCH always returns UID
+  if (!cmd_.uid) {
+    // RFC 9051 §6.4.5: a message number above the mailbox size is a BAD sequence set (ranges
+    // with '*' are accepted, so "1:*" on an empty mailbox is simply empty).
+    for (const auto& r : *set)
+      if (r.first != kStar && r.last != kStar &&
+          std::max(r.first, r.last) > selected_->messages.size())
+        return bad("Invalid message sequence number");
+  }
+  std::vector<size_t> idx = resolve(*set);
+  if (idx.empty()) return tagged("OK", cmd_.name + " completed");
+  const bool mark_seen = plan.setsSeen() && !selected_->read_only;
+  std::vector<core::ImapMessage> targets;
+  for (size_t i : idx) targets.push_back(selected_->messages[i]);
+  std::string folder_id = selected_->folder.id;
+
+  blocking<FetchOut>(
+      [this, plan, idx, targets, mark_seen, folder_id]() mutable {
+        FetchOut out;
+        // RFC 9051 §6.4.5: BODY[section] (not PEEK) sets \Seen; the FETCH then reports FLAGS.
+        std::vector<int64_t> unseen;
+        if (mark_seen)
+          for (const auto& m : targets)
+            if (!core::hasFlag(m.flags, "\\Seen")) unseen.push_back(m.uid);
+        if (!unseen.empty()) {
+          auto r = backend_.storeFlags(folder_id, unseen, {core::FlagMode::kAdd, {"\\Seen"}, {}});
+          if (!r.ok()) {
+            out.status = r.error();
+            return out;
+          }
+          out.seen = std::move(r->changed);
+        }
+        for (size_t k = 0; k < targets.size(); ++k) {
+          core::ImapMessage& m = targets[k];
+          bool flag_changed = false;
+          for (const auto& c : out.seen)
+            if (c.uid == m.uid) m = c, flag_changed = true;
+          std::string content;
+          std::optional<mime::MessageStructure> structure;
+          if (plan.needsContent()) {
+            auto c = backend_.content(m.blob_id);
+            if (!c.ok()) {
+              out.status = c.error();
+              return out;
+            }
+            content = std::move(*c);
+            auto s = mime::parseStructure(content);
+            if (s.ok()) structure = std::move(*s);
+          }
+          std::string& o = out.text;
+          o += "* " + std::to_string(idx[k] + 1) + " FETCH (";
+          size_t start = o.size();
+          auto sep = [&] {
+            if (o.size() > start) o += ' ';
+          };
+          if (plan.uid) sep(), o += "UID " + std::to_string(m.uid);
+          if (plan.flags || flag_changed) sep(), o += "FLAGS ", appendFlagList(o, m.flags);
+          if (plan.internal_date)
+            sep(), o += "INTERNALDATE \"" + formatDateTime(m.internal_date) + "\"";
+          if (plan.size) sep(), o += "RFC822.SIZE " + std::to_string(m.size);
+          if (plan.modseq) sep(), o += "MODSEQ (" + std::to_string(m.modseq) + ")";
+          if (plan.envelope) {
+            sep(), o += "ENVELOPE ";
+            o += structure ? renderEnvelope(structure->envelope)
+                           : "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
+          }
+          if (plan.bodystructure && structure)
+            sep(), o += "BODYSTRUCTURE " + renderBody(structure->root, true);
+          if (plan.body && structure) sep(), o += "BODY " + renderBody(structure->root, false);
+          for (const auto& s : plan.sections) {
+            std::string bytes = structure ? extractSection(content, *structure, s)
+                                : s.part.empty() && s.text.empty() ? content
+                                                                   : std::string();
+            sep();
+            o += s.response_name;
+            if (s.origin) {
+              // RFC 9051 §6.4.5: <origin.count> → at most count octets from origin.
+              o += "<" + std::to_string(*s.origin) + ">";
+              bytes = *s.origin >= bytes.size() ? std::string() : bytes.substr(*s.origin, *s.count);
+            }
+            o += ' ';
+            appendLiteral(o, bytes);
+          }
+          o += ")\r\n";
+        }
+        return out;
+      },
+      [this](FetchOut& r) {
+        for (const auto& c : r.seen)
+          for (auto& m : selected_->messages)
+            if (m.uid == c.uid) m = c;
+        if (!r.status.ok()) return no(r.status.error());
+        out_ += r.text;
+        tagged("OK", cmd_.name + " completed");
+      });
+}
+
+}  // namespace mailjuke::imap

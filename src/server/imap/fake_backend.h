@@ -1,0 +1,187 @@
+// An in-memory ImapBackend for unit tests and the fuzz target. Not for production.
+#pragma once
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "server/imap/imap_backend.h"
+
+namespace mailjuke::imap::testing {
+
+class FakeBackend : public ImapBackend {
+ public:
+  // "user@hosted.test" / "secret" logs in (mailbox "mbx_user"); "frozen@hosted.test" is
+  // suspended. Folders: INBOX, Sent (\Sent), Archive/2025.
+  FakeBackend() {
+    folders_ = {{"f_inbox", "INBOX", std::nullopt, true, 100, 1, 1},
+                {"f_sent", "Sent", std::string("\\Sent"), true, 101, 1, 1},
+                {"f_arch", "Archive/2025", std::nullopt, false, 102, 1, 1}};
+  }
+  bool throw_on_content = false;
+  int content_calls = 0;
+
+  // Adds a message to a folder; returns its UID.
+  int64_t add(const std::string& folder_id, std::string content,
+              std::vector<std::string> flags = {}, int64_t date = 1700000000) {
+    auto& f = find(folder_id);
+    core::ImapMessage m{f.uidnext++,
+                        std::move(flags),
+                        int64_t(content.size()),
+                        date,
+                        "blob" + std::to_string(blobs_.size()),
+                        ++f.highest_modseq};
+    blobs_[m.blob_id] = std::move(content);
+    msgs_[folder_id].push_back(m);
+    return m.uid;
+  }
+  const std::vector<core::ImapMessage>& stored(const std::string& folder_id) {
+    return msgs_[folder_id];
+  }
+
+  std::pair<core::MailAuthResult, std::shared_ptr<const core::MailAccount>> authenticate(
+      std::string_view user, std::string_view password) override {
+    auto a = std::make_shared<core::MailAccount>();
+    a->id = "mbx_user";
+    if (user == "frozen@hosted.test") return {core::MailAuthResult::kSuspended, nullptr};
+    if (user != "user@hosted.test" || password != "secret")
+      return {core::MailAuthResult::kBadCredentials, nullptr};
+    return {core::MailAuthResult::kOk, a};
+  }
+  Result<std::vector<core::ImapFolder>> folders(const std::string&) override { return folders_; }
+  Result<core::ImapFolderStatus> status(const std::string&, const std::string& name) override {
+    for (auto& f : folders_) {
+      if (f.name == name || (name == "inbox" && f.name == "INBOX")) {
+        core::ImapFolderStatus st{f, int64_t(msgs_[f.id].size()), 0};
+        for (auto& m : msgs_[f.id])
+          if (!core::hasFlag(m.flags, "\\Seen")) ++st.unseen;
+        return st;
+      }
+    }
+    return Error::notFound("folder " + name);
+  }
+  Result<std::vector<core::ImapMessage>> messages(const std::string& folder_id) override {
+    return msgs_[folder_id];
+  }
+  Result<core::FlagUpdateResult> storeFlags(const std::string& folder_id,
+                                            const std::vector<int64_t>& uids,
+                                            const core::FlagUpdate& u) override {
+    core::FlagUpdateResult out;
+    auto& f = find(folder_id);
+    int64_t modseq = f.highest_modseq + 1;
+    for (auto& m : msgs_[folder_id]) {
+      if (std::find(uids.begin(), uids.end(), m.uid) == uids.end()) continue;
+      std::vector<std::string> next;
+      if (u.mode == core::FlagMode::kReplace) next = u.flags;
+      if (u.mode == core::FlagMode::kAdd) {
+        next = m.flags;
+        for (auto& fl : u.flags)
+          if (!core::hasFlag(next, fl)) next.push_back(core::canonicalFlag(fl));
+      }
+      if (u.mode == core::FlagMode::kRemove)
+        for (auto& fl : m.flags)
+          if (!core::hasFlag(u.flags, fl)) next.push_back(fl);
+      if (next == m.flags) continue;
+      m.flags = next;
+      m.modseq = modseq;
+      out.changed.push_back(m);
+    }
+    if (!out.changed.empty()) f.highest_modseq = modseq;
+    return out;
+  }
+  Result<std::vector<int64_t>> expunge(const std::string& folder_id,
+                                       const std::optional<std::vector<int64_t>>& only) override {
+    std::vector<int64_t> out;
+    auto& v = msgs_[folder_id];
+    for (auto it = v.begin(); it != v.end();) {
+      bool listed = !only || std::find(only->begin(), only->end(), it->uid) != only->end();
+      if (listed && core::hasFlag(it->flags, "\\Deleted")) {
+        out.push_back(it->uid);
+        it = v.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    return out;
+  }
+  Result<std::string> content(const std::string& blob_id) override {
+    ++content_calls;
+    if (throw_on_content) throw std::runtime_error("disk on fire");
+    auto it = blobs_.find(blob_id);
+    if (it == blobs_.end()) return Error::notFound("blob");
+    return it->second;
+  }
+
+  Status createFolder(const std::string&, const std::string& name) override {
+    for (auto& f : folders_)
+      if (f.name == name) return Error::make(ErrorCode::kConflict, "exists");
+    folders_.push_back({"f_" + name, name, std::nullopt, true, 200, 1, 1});
+    return {};
+  }
+  Status deleteFolder(const std::string&, const std::string& name) override {
+    for (auto it = folders_.begin(); it != folders_.end(); ++it)
+      if (it->name == name) return folders_.erase(it), Status();
+    return Error::notFound("folder " + name);
+  }
+  Status renameFolder(const std::string&, const std::string& from, const std::string& to) override {
+    for (auto& f : folders_)
+      if (f.name == from) return f.name = to, Status();
+    return Error::notFound("folder " + from);
+  }
+  Status setSubscribed(const std::string&, const std::string& name, bool on) override {
+    for (auto& f : folders_)
+      if (f.name == name) return f.subscribed = on, Status();
+    return Error::notFound("folder " + name);
+  }
+  Result<core::CopyResult> copy(const std::string&, const std::string& folder_id,
+                                const std::vector<int64_t>& uids, const std::string& dest,
+                                bool move) override {
+    core::ImapFolder* d = nullptr;
+    for (auto& f : folders_)
+      if (f.name == dest) d = &f;
+    if (!d) return Error::notFound("folder " + dest);
+    core::CopyResult out{d->uidvalidity, {}, {}};
+    std::string dest_id = d->id;
+    auto src = msgs_[folder_id];
+    for (const auto& m : src) {
+      if (std::find(uids.begin(), uids.end(), m.uid) == uids.end()) continue;
+      out.source.push_back(m.uid);
+      out.dest.push_back(add(dest_id, blobs_[m.blob_id], m.flags, m.internal_date));
+    }
+    if (move) {
+      auto& v = msgs_[folder_id];
+      v.erase(std::remove_if(v.begin(), v.end(),
+                             [&](const core::ImapMessage& m) {
+                               return std::find(out.source.begin(), out.source.end(), m.uid) !=
+                                      out.source.end();
+                             }),
+              v.end());
+    }
+    return out;
+  }
+  Result<core::AppendResult> append(const std::string&, const std::string& folder,
+                                    const std::string& content,
+                                    const std::vector<std::string>& flags, int64_t date) override {
+    for (auto& f : folders_)
+      if (f.name == folder) {
+        int64_t uid = add(f.id, content, flags, date ? date : 1700000000);
+        return core::AppendResult{f.uidvalidity, uid};
+      }
+    return Error::notFound("folder " + folder);
+  }
+
+ private:
+  core::ImapFolder& find(const std::string& id) {
+    for (auto& f : folders_)
+      if (f.id == id) return f;
+    throw std::logic_error("no folder " + id);
+  }
+  std::vector<core::ImapFolder> folders_;
+  std::map<std::string, std::vector<core::ImapMessage>> msgs_;
+  std::map<std::string, std::string> blobs_;
+};
+
+}  // namespace mailjuke::imap::testing

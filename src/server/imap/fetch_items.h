@@ -1,0 +1,42 @@
+// FETCH data items (RFC 9051 §6.4.5): parsing the request into a plan, and cutting
+// BODY[section]<partial> out of a message with its MIME structure. Pure.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "proto/imap/command.h"
+#include "proto/mime/structure.h"
+
+namespace mailjuke::imap {
+
+struct BodySection {
+  std::string response_name;   // "BODY[1.2]", "RFC822", "RFC822.HEADER" (without <origin>)
+  std::vector<uint32_t> part;  // "1.2" → {1, 2}; empty for the whole message
+  std::string text;            // "", "HEADER", "TEXT", "MIME", "HEADER.FIELDS", "HEADER.FIELDS.NOT"
+  std::vector<std::string> fields;        // HEADER.FIELDS (…) names
+  bool peek = false;                      // BODY.PEEK, RFC822.HEADER: no implicit \Seen
+  std::optional<uint64_t> origin, count;  // <origin.count>
+};
+
+struct FetchPlan {
+  bool uid = false, flags = false, internal_date = false, size = false, envelope = false,
+       bodystructure = false, body = false, modseq = false;
+  std::vector<BodySection> sections;  // in request order
+  bool needsContent() const { return envelope || bodystructure || body || !sections.empty(); }
+  bool setsSeen() const;
+};
+
+// The items token: one atom (FLAGS, a macro ALL/FAST/FULL) or a list. Errors: a reason for BAD.
+Result<FetchPlan> parseFetchItems(const Token& items);
+
+// The bytes a section names in `message` (before <partial>). Unknown parts give "" (RFC 9051
+// §6.4.5 leaves this to the server; an empty string is what most servers send).
+std::string extractSection(std::string_view message, const mime::MessageStructure& structure,
+                           const BodySection& section);
+
+}  // namespace mailjuke::imap

@@ -1,0 +1,52 @@
+// What an IMAP session asks of the rest of MailJuke. The composition root adapts
+// core::MailDirectory and core::ImapStore to it; tests use fakes.
+//
+// Every method blocks (Argon2id, SQL, blob reads): the session calls them from runBlocking(),
+// which the driver runs on the worker pool.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/result.h"
+#include "core/mail/imap_store.h"
+#include "core/mailboxes/mail_directory.h"
+
+namespace mailjuke::imap {
+
+class ImapBackend {
+ public:
+  virtual ~ImapBackend() = default;
+  virtual std::pair<core::MailAuthResult, std::shared_ptr<const core::MailAccount>> authenticate(
+      std::string_view username, std::string_view password) = 0;
+  virtual Result<std::vector<core::ImapFolder>> folders(const std::string& mailbox_id) = 0;
+  virtual Result<core::ImapFolderStatus> status(const std::string& mailbox_id,
+                                                const std::string& name) = 0;
+  virtual Result<std::vector<core::ImapMessage>> messages(const std::string& folder_id) = 0;
+  virtual Result<core::FlagUpdateResult> storeFlags(const std::string& folder_id,
+                                                    const std::vector<int64_t>& uids,
+                                                    const core::FlagUpdate& update) = 0;
+  virtual Result<std::vector<int64_t>> expunge(
+      const std::string& folder_id, const std::optional<std::vector<int64_t>>& only_uids) = 0;
+  virtual Result<std::string> content(const std::string& blob_id) = 0;
+  // RFC 9051 §6.3.4–§6.3.8 and §6.3.12 (see core::ImapStore for the error contracts).
+  virtual Status createFolder(const std::string& mailbox_id, const std::string& name) = 0;
+  virtual Status deleteFolder(const std::string& mailbox_id, const std::string& name) = 0;
+  virtual Status renameFolder(const std::string& mailbox_id, const std::string& from,
+                              const std::string& to) = 0;
+  virtual Status setSubscribed(const std::string& mailbox_id, const std::string& name,
+                               bool subscribed) = 0;
+  virtual Result<core::CopyResult> copy(const std::string& mailbox_id, const std::string& folder_id,
+                                        const std::vector<int64_t>& uids, const std::string& dest,
+                                        bool move) = 0;
+  virtual Result<core::AppendResult> append(const std::string& mailbox_id,
+                                            const std::string& folder, const std::string& content,
+                                            const std::vector<std::string>& flags,
+                                            int64_t internal_date) = 0;
+};
+
+}  // namespace mailjuke::imap

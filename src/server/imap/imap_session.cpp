@@ -1,0 +1,232 @@
+#include "server/imap/imap_session.h"
+
+#include <exception>
+
+#include "proto/imap/writer.h"
+
+namespace mailjuke::imap {
+
+ImapSession::ImapSession(SessionOptions options, ImapBackend& backend)
+    : opt_(std::move(options)), backend_(backend), reader_(opt_.limits), tls_(opt_.tls_active) {}
+
+void ImapSession::greet() {
+  // RFC 9051 §7.1.1: the greeting may carry the capabilities, saving a round trip.
+  untagged("OK [CAPABILITY " + capabilities() + "] " + opt_.hostname + " MailJuke IMAP ready");
+}
+
+std::string ImapSession::capabilities() const {
+  std::string caps =
+      "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE MOVE UIDPLUS";
+  if (!tls_ && opt_.tls_available) caps += " STARTTLS";
+  // RFC 9051 §6.2.3: no plaintext passwords before TLS.
+  caps += mayLogin() ? " AUTH=PLAIN" : " LOGINDISABLED";
+  return caps;
+}
+
+void ImapSession::feed(std::string_view bytes) {
+  if (!closing_) reader_.feed(bytes);
+}
+
+void ImapSession::untagged(std::string_view text) {
+  out_ += "* ";
+  out_.append(text);
+  out_ += "\r\n";
+}
+
+void ImapSession::tagged(std::string_view status, std::string_view text) {
+  out_ += cmd_.tag.empty() ? "*" : cmd_.tag;
+  out_ += ' ';
+  out_.append(status);
+  out_ += ' ';
+  out_.append(text);
+  out_ += "\r\n";
+}
+
+void ImapSession::bad(std::string_view text) {
+  tagged("BAD", text);
+  if (++errors_ >= opt_.max_errors && !closing_) {
+    untagged("BYE Too many errors");
+    closing_ = true;
+  }
+}
+
+void ImapSession::timedOut() {
+  untagged("BYE Autologout; idle for too long");
+  closing_ = true;
+}
+
+void ImapSession::shutdownNow() {
+  untagged("BYE Server shutting down");
+  closing_ = true;
+}
+
+void ImapSession::tlsEstablished() {
+  // RFC 9051 §6.2.1: anything the client sent before the handshake is discarded.
+  tls_ = true;
+  reader_ = CommandReader(opt_.limits);
+}
+
+void ImapSession::runBlocking() {
+  work_threw_ = false;
+  // One catch-all per blocking call: a throwing backend becomes a NO, not a dead session.
+  try {
+    if (work_) work_();
+  } catch (const std::exception&) {
+    work_threw_ = true;
+  } catch (...) {
+    work_threw_ = true;
+  }
+  work_ = nullptr;
+}
+
+ImapSession::Step ImapSession::process(bool stopping) {
+  if (then_) {
+    auto then = std::move(then_);
+    then_ = nullptr;
+    if (work_threw_) {
+      work_threw_ = false;
+      tagged("NO", "[UNAVAILABLE] Temporary failure, try again");
+    } else {
+      then();
+    }
+  }
+  for (;;) {
+    if (closing_) return Step::kClose;
+    if (work_) return Step::kBlocking;
+    if (tls_pending_) {
+      tls_pending_ = false;
+      return Step::kStartTls;
+    }
+    if (stopping && !sasl_pending_) {
+      shutdownNow();
+      return Step::kClose;
+    }
+    // The tag is read before framing: after kTooLong the reader has already skipped the line.
+    std::string tag = reader_.currentTag();
+    switch (reader_.next()) {
+      case CommandReader::Event::kNeedMore:
+        return Step::kNeedInput;
+      case CommandReader::Event::kContinue:
+        out_ += "+ Ready for literal data\r\n";  // RFC 9051 §7.5
+        return Step::kNeedInput;
+      case CommandReader::Event::kTooLong:
+        cmd_ = Command{tag.empty() ? std::string("*") : tag, "", false, {}};
+        sasl_pending_ = false;
+        bad("[TOOBIG] Command line or literal too long");
+        break;
+      case CommandReader::Event::kCommand:
+        ++progress_;
+        handle(reader_.command());
+        break;
+    }
+  }
+}
+
+void ImapSession::handle(const std::string& wire) {
+  if (sasl_pending_) {
+    sasl_pending_ = false;
+    saslResponse(wire);
+    return;
+  }
+  auto parsed = parseCommand(wire);
+  if (!parsed.ok()) {
+    // A best-effort tag so the client can match the BAD (RFC 9051 §7.1.3).
+    auto sp = wire.find(' ');
+    cmd_ = Command{sp == std::string::npos ? std::string("*") : wire.substr(0, sp), "", false, {}};
+    if (cmd_.tag.find_first_of("+(){%*\"\\]") != std::string::npos || cmd_.tag.size() > 64)
+      cmd_.tag = "*";
+    bad(parsed.error().message);
+    return;
+  }
+  cmd_ = std::move(parsed).value();
+  // One catch-all per command: a bug in one handler answers BAD and keeps the session.
+  try {
+    dispatch();
+  } catch (const std::exception&) {
+    work_ = nullptr;
+    then_ = nullptr;
+    tagged("NO", "[SERVERBUG] Internal error");
+  }
+}
+
+void ImapSession::dispatch() {
+  const std::string& n = cmd_.name;
+  if (cmd_.uid && n != "FETCH" && n != "STORE" && n != "SEARCH" && n != "COPY" && n != "MOVE" &&
+      n != "EXPUNGE")
+    return bad("Unknown UID command");
+  if (n == "NOOP") return cmdNoop();
+  if (n == "CAPABILITY" || n == "LOGOUT" || n == "ID") return cmdSimple();
+  if (state_ == State::kNotAuthenticated) {
+    if (n == "STARTTLS") return cmdStartTls();
+    if (n == "LOGIN") return cmdLogin();
+    if (n == "AUTHENTICATE") return cmdAuthenticate();
+    static const char* kAfterLogin[] = {"SELECT", "EXAMINE", "LIST",   "LSUB",      "STATUS",
+                                        "FETCH",  "STORE",   "SEARCH", "ENABLE",    "NAMESPACE",
+                                        "CREATE", "DELETE",  "RENAME", "SUBSCRIBE", "UNSUBSCRIBE",
+                                        "APPEND", "EXPUNGE", "CLOSE",  "UNSELECT",  "CHECK"};
+    for (const char* k : kAfterLogin)
+      if (n == k) return bad("Log in first");
+    return bad("Unknown command");
+  }
+  if (n == "STARTTLS" || n == "LOGIN" || n == "AUTHENTICATE") return bad("Already logged in");
+  if (n == "ENABLE" || n == "NAMESPACE") return cmdSimple();
+  if (n == "LIST" || n == "LSUB") return cmdList();
+  if (n == "STATUS") return cmdStatus();
+  if (n == "CREATE" || n == "DELETE" || n == "RENAME" || n == "SUBSCRIBE" || n == "UNSUBSCRIBE")
+    return cmdMailbox();
+  if (n == "APPEND") return cmdAppend();
+  if (n == "SELECT" || n == "EXAMINE") return cmdSelect();
+  if (n == "FETCH" || n == "STORE" || n == "SEARCH" || n == "EXPUNGE" || n == "CLOSE" ||
+      n == "UNSELECT" || n == "CHECK" || n == "COPY" || n == "MOVE") {
+    if (state_ != State::kSelected) return bad("No mailbox selected");
+    // RFC 3501 §6.4.1: CHECK is a checkpoint (every change here is durable when answered);
+    // like NOOP it reports changes.
+    if (n == "CHECK") return cmdNoop();
+    if (n == "FETCH") return cmdFetch();
+    if (n == "STORE") return cmdStore();
+    if (n == "SEARCH") return cmdSearch();
+    if (n == "EXPUNGE") return cmdExpunge();
+    if (n == "COPY" || n == "MOVE") return cmdCopy();
+    return cmdClose();
+  }
+  bad("Unknown command");
+}
+
+std::vector<size_t> ImapSession::resolve(const SequenceSet& set) const {
+  std::vector<size_t> out;
+  const auto& msgs = selected_->messages;
+  if (msgs.empty()) return out;
+  if (cmd_.uid) {
+    // RFC 9051 §6.4.9: '*' is the largest UID in use; UIDs not in the folder are ignored.
+    uint32_t largest = static_cast<uint32_t>(msgs.back().uid);
+    for (size_t i = 0; i < msgs.size(); ++i)
+      if (inSequenceSet(set, static_cast<uint32_t>(msgs[i].uid), largest)) out.push_back(i);
+  } else {
+    uint32_t largest = static_cast<uint32_t>(msgs.size());
+    for (size_t i = 0; i < msgs.size(); ++i)
+      if (inSequenceSet(set, static_cast<uint32_t>(i + 1), largest)) out.push_back(i);
+  }
+  return out;
+}
+
+std::string ImapSession::mailboxName(const std::string& utf8) const {
+  std::string out;
+  appendAString(out, encodeMailboxName(utf8));  // RFC 3501 §5.1.3 for rev1 clients
+  return out;
+}
+
+std::optional<std::string> ImapSession::mailboxArg(const Token& t) {
+  auto s = t.astring();
+  if (!s) {
+    bad("Expected a mailbox name");
+    return std::nullopt;
+  }
+  auto decoded = decodeMailboxName(*s);
+  if (!decoded) {
+    bad("Mailbox name is not valid modified UTF-7");
+    return std::nullopt;
+  }
+  return decoded;
+}
+
+}  // namespace mailjuke::imap

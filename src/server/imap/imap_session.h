@@ -1,0 +1,136 @@
+// One IMAP session as a sans-I/O state machine (RFC 9051, RFC 3501): bytes in, responses out,
+// plus "steps" telling the I/O driver what to do next (read more, run blocking backend work on
+// the worker pool, start TLS, close). The driver owns sockets and timers; tests and the fuzz
+// target drive the session directly.
+//
+// Thread-safety: none; the driver never touches a session from two threads at once (it calls
+// runBlocking() on the worker pool while the network side is suspended).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "proto/imap/command.h"
+#include "proto/imap/reader.h"
+#include "server/imap/imap_backend.h"
+
+namespace mailjuke::imap {
+
+struct SessionOptions {
+  std::string hostname = "mail.mailjuke.test";
+  std::string client_ip;
+  size_t max_errors = 20;          // BAD responses before "* BYE" and close
+  bool tls_available = true;       // STARTTLS offered (a certificate is loaded)
+  bool tls_active = false;         // implicit TLS (993) is already up
+  bool plaintext_auth_ok = false;  // allow_plaintext_auth_on_loopback and a loopback peer
+  ReaderLimits limits;
+};
+
+class ImapSession {
+ public:
+  enum class Step {
+    kNeedInput,  // flush output, then read and feed() more bytes
+    kBlocking,   // call runBlocking() on the worker pool, then process() again
+    kStartTls,   // flush output, run the TLS handshake, then tlsEstablished()
+    kClose,      // flush output and close the connection
+  };
+  enum class State { kNotAuthenticated, kAuthenticated, kSelected, kLogout };
+
+  ImapSession(SessionOptions options, ImapBackend& backend);
+
+  void greet();  // "* OK [CAPABILITY …]" (after the handshake on implicit TLS)
+  void feed(std::string_view bytes);
+  // Handles buffered input in order until it needs more, blocking work, TLS or closing. With
+  // `stopping`, the session says "* BYE" before the next command and closes.
+  Step process(bool stopping = false);
+  void runBlocking();     // the pending backend work
+  void tlsEstablished();  // RFC 9051 §6.2.1: discard input from before TLS, new capabilities
+  void timedOut();        // "* BYE", then kClose (RFC 9051 §5.4 autologout)
+  void shutdownNow();     // "* BYE", then kClose
+
+  std::string takeOutput() { return std::exchange(out_, {}); }
+  const std::string& output() const { return out_; }
+  bool closing() const { return closing_; }
+  bool tls() const { return tls_; }
+  State state() const { return state_; }
+  bool idle() const { return !work_ && !then_ && !sasl_pending_; }
+  uint64_t progress() const { return progress_; }
+  const std::shared_ptr<const core::MailAccount>& account() const { return account_; }
+
+  // The selected folder's view (RFC 9051 §2.3.1.2: message sequence numbers are positions).
+  struct Selected {
+    core::ImapFolder folder;
+    bool read_only = false;
+    std::vector<core::ImapMessage> messages;  // UID order; index + 1 = sequence number
+  };
+
+ private:
+  // Response helpers (imap_session.cpp).
+  void untagged(std::string_view text);
+  void tagged(std::string_view status, std::string_view text);
+  void bad(std::string_view text);  // counts towards max_errors
+  void no(const Error& e);          // maps a core error to NO [code] (imap_replies.cpp)
+  std::string capabilities() const;
+  bool mayLogin() const { return tls_ || opt_.plaintext_auth_ok; }
+  std::string mailboxName(const std::string& utf8) const;  // for responses
+  std::optional<std::string> mailboxArg(const Token& t);   // decoded, or BAD sent
+  // Schedules backend work: `work` on the pool, then `then` back here. On a throw, NO.
+  template <class T>
+  void blocking(std::function<T()> work, std::function<void(T&)> then) {
+    auto slot = std::make_shared<std::optional<T>>();
+    work_ = [slot, work = std::move(work)] { *slot = work(); };
+    then_ = [slot, then = std::move(then)] { then(**slot); };
+  }
+  // Sequence numbers or UIDs (per cmd_.uid) of `set` → indexes into selected_->messages.
+  std::vector<size_t> resolve(const SequenceSet& set) const;
+
+  void handle(const std::string& wire);
+  void dispatch();
+
+  // One command (or a family) per file: cmd_*.cpp.
+  void cmdSimple();  // CAPABILITY NOOP LOGOUT ENABLE ID NAMESPACE
+  void cmdNoop();    // NOOP, and CHECK in the selected state
+  void cmdStartTls();
+  void cmdLogin();
+  void cmdAuthenticate();
+  void saslResponse(const std::string& line);
+  void authPlain(const std::string& b64);
+  void startAuth(std::string user, std::string password);
+  void cmdList();  // LIST LSUB
+  void cmdStatus();
+  void cmdMailbox();  // CREATE DELETE RENAME SUBSCRIBE UNSUBSCRIBE
+  void cmdAppend();
+  void cmdCopy();    // COPY MOVE
+  void cmdSelect();  // SELECT EXAMINE
+  void cmdClose();   // CLOSE UNSELECT
+  void cmdExpunge();
+  void cmdFetch();
+  void cmdStore();
+  void cmdSearch();
+
+  SessionOptions opt_;
+  ImapBackend& backend_;
+  CommandReader reader_;
+  std::string out_;
+  State state_ = State::kNotAuthenticated;
+  bool closing_ = false;
+  bool tls_ = false;
+  bool tls_pending_ = false;
+  bool sasl_pending_ = false;  // AUTHENTICATE PLAIN waits for the client's response line
+  size_t errors_ = 0;
+  uint64_t progress_ = 0;
+  Command cmd_;  // the command being handled
+  std::shared_ptr<const core::MailAccount> account_;
+  std::optional<Selected> selected_;
+  std::function<void()> work_;  // runs in runBlocking()
+  std::function<void()> then_;  // runs in the next process()
+  bool work_threw_ = false;
+};
+
+}  // namespace mailjuke::imap

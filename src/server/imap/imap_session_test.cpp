@@ -1,0 +1,393 @@
+#include "server/imap/imap_session.h"
+
+#include <gtest/gtest.h>
+
+#include "server/imap/fake_backend.h"
+#include "server/imap/fetch_items.h"
+
+namespace mailjuke::imap {
+namespace {
+
+const char* kPlainMessage =
+    "From: Ann <ann@remote.test>\r\n"
+    "To: user@hosted.test\r\n"
+    "Subject: Hello there\r\n"
+    "Date: Mon, 1 Dec 2025 10:00:00 +0000\r\n"
+    "Message-ID: <m1@remote.test>\r\n"
+    "\r\n"
+    "line one\r\nline two\r\n";
+
+const char* kMultipart =
+    "From: bob@remote.test\r\n"
+    "Subject: Report\r\n"
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: multipart/mixed; boundary=\"b1\"\r\n"
+    "\r\n"
+    "--b1\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "\r\n"
+    "Hello\r\n"
+    "--b1\r\n"
+    "Content-Type: application/pdf\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "JVBERi0xLjQK\r\n"
+    "--b1--\r\n";
+
+class ImapSessionTest : public ::testing::Test {
+ protected:
+  ImapSession make(bool tls = true) {
+    SessionOptions o;
+    o.hostname = "mail.test";
+    o.tls_active = tls;
+    return ImapSession(o, backend_);
+  }
+  // Feeds `input` and drives the session like the server does; returns what it wrote.
+  std::string run(ImapSession& s, std::string_view input, bool* started_tls = nullptr) {
+    s.feed(input);
+    std::string out;
+    for (int guard = 0; guard < 1000; ++guard) {
+      auto step = s.process();
+      out += s.takeOutput();
+      if (step == ImapSession::Step::kBlocking) {
+        s.runBlocking();
+        continue;
+      }
+      if (step == ImapSession::Step::kStartTls) {
+        if (started_tls) *started_tls = true;
+        s.tlsEstablished();
+        continue;
+      }
+      break;
+    }
+    return out;
+  }
+  ImapSession loggedIn() {
+    auto s = make();
+    s.greet();
+    s.takeOutput();
+    EXPECT_NE(run(s, "a LOGIN user@hosted.test secret\r\n").find("a OK"), std::string::npos);
+    return s;
+  }
+  testing::FakeBackend backend_;
+};
+
+TEST_F(ImapSessionTest, GreetingCapabilitiesAndLoginDisabledBeforeTls) {
+  auto s = make(false);
+  s.greet();
+  std::string greeting = s.takeOutput();
+  EXPECT_NE(greeting.find("* OK [CAPABILITY IMAP4rev1"), std::string::npos);
+  EXPECT_NE(greeting.find("STARTTLS"), std::string::npos);
+  EXPECT_NE(greeting.find("LOGINDISABLED"), std::string::npos);
+  EXPECT_EQ(greeting.find("AUTH=PLAIN"), std::string::npos);
+  std::string out = run(s, "a LOGIN user@hosted.test secret\r\nb SELECT INBOX\r\n");
+  EXPECT_NE(out.find("a NO [PRIVACYREQUIRED]"), std::string::npos);
+  EXPECT_NE(out.find("b BAD Log in first"), std::string::npos);
+  bool started = false;
+  out = run(s, "c STARTTLS\r\n", &started);
+  EXPECT_TRUE(started);
+  EXPECT_NE(out.find("c OK Begin TLS"), std::string::npos);
+  EXPECT_TRUE(s.tls());
+  out = run(s, "d CAPABILITY\r\n");
+  EXPECT_NE(out.find("AUTH=PLAIN"), std::string::npos);
+  EXPECT_EQ(out.find("STARTTLS"), std::string::npos);
+  EXPECT_NE(out.find("d OK"), std::string::npos);
+  out = run(s, "e LOGIN user@hosted.test secret\r\n");
+  EXPECT_NE(out.find("e OK [CAPABILITY"), std::string::npos);
+  EXPECT_EQ(s.state(), ImapSession::State::kAuthenticated);
+}
+
+TEST_F(ImapSessionTest, LoginFailuresAndAuthenticatePlain) {
+  auto s = make();
+  EXPECT_NE(run(s, "a LOGIN user@hosted.test wrong\r\n").find("a NO [AUTHENTICATIONFAILED]"),
+            std::string::npos);
+  EXPECT_NE(run(s, "b LOGIN frozen@hosted.test secret\r\n").find("b NO [CONTACTADMIN]"),
+            std::string::npos);
+  EXPECT_NE(run(s, "c AUTHENTICATE CRAM-MD5\r\n").find("c NO [CANNOT]"), std::string::npos);
+  // SASL-IR (RFC 4959): "\0user@hosted.test\0secret".
+  std::string out = run(s, "d AUTHENTICATE PLAIN AHVzZXJAaG9zdGVkLnRlc3QAc2VjcmV0\r\n");
+  EXPECT_NE(out.find("d OK"), std::string::npos) << out;
+  auto t = make();
+  EXPECT_EQ(run(t, "e AUTHENTICATE PLAIN\r\n"), "+ \r\n");
+  EXPECT_NE(run(t, "AHVzZXJAaG9zdGVkLnRlc3QAc2VjcmV0\r\n").find("e OK"), std::string::npos);
+  auto u = make();
+  run(u, "f AUTHENTICATE PLAIN\r\n");
+  EXPECT_NE(run(u, "*\r\n").find("f BAD"), std::string::npos);
+  EXPECT_EQ(u.state(), ImapSession::State::kNotAuthenticated);
+}
+
+TEST_F(ImapSessionTest, SimpleCommandsAndLogout) {
+  auto s = loggedIn();
+  std::string out = run(s,
+                        "a NOOP\r\nb ID (\"name\" \"imaplib\")\r\nc NAMESPACE\r\nd ENABLE "
+                        "CONDSTORE\r\ne BOGUS\r\n");
+  EXPECT_NE(out.find("a OK NOOP"), std::string::npos);
+  EXPECT_NE(out.find("* ID (\"name\" \"MailJuke\""), std::string::npos);
+  EXPECT_NE(out.find("* NAMESPACE ((\"\" \"/\")) NIL NIL"), std::string::npos);
+  EXPECT_NE(out.find("* ENABLED\r\nd OK"), std::string::npos);
+  EXPECT_NE(out.find("e BAD Unknown command"), std::string::npos);
+  out = run(s, "z LOGOUT\r\n");
+  EXPECT_EQ(out, "* BYE Logging out\r\nz OK LOGOUT completed\r\n");
+  EXPECT_TRUE(s.closing());
+}
+
+TEST_F(ImapSessionTest, ListLsubAndStatus) {
+  backend_.add("f_inbox", kPlainMessage);
+  backend_.add("f_inbox", kPlainMessage, {"\\Seen"});
+  auto s = loggedIn();
+  std::string out = run(s, "a LIST \"\" \"*\"\r\n");
+  EXPECT_NE(out.find("* LIST (\\HasNoChildren) \"/\" INBOX\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n"), std::string::npos);
+  EXPECT_NE(out.find("\"/\" Archive/2025\r\n"), std::string::npos);
+  out = run(s, "b LIST \"\" %\r\n");
+  EXPECT_EQ(out.find("Archive/2025"), std::string::npos);  // '%' stops at the delimiter
+  out = run(s, "c LIST \"\" \"\"\r\n");
+  EXPECT_NE(out.find("* LIST (\\Noselect) \"/\" \"\""), std::string::npos);
+  out = run(s, "d LSUB \"\" *\r\n");
+  EXPECT_EQ(out.find("Archive"), std::string::npos);  // not subscribed
+  EXPECT_NE(out.find("* LSUB (\\HasNoChildren) \"/\" Sent"), std::string::npos);
+  out = run(s, "e STATUS inbox (MESSAGES UNSEEN UIDNEXT UIDVALIDITY)\r\n");
+  EXPECT_NE(out.find("* STATUS INBOX (MESSAGES 2 UNSEEN 1 UIDNEXT 3 UIDVALIDITY 100)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(run(s, "f STATUS Nope (MESSAGES)\r\n").find("f NO [NONEXISTENT]"), std::string::npos);
+  EXPECT_NE(run(s, "g STATUS INBOX (BOGUS)\r\n").find("g BAD"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, SelectExamineUnselect) {
+  backend_.add("f_inbox", kPlainMessage, {"\\Seen"});
+  backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  std::string out = run(s, "a SELECT INBOX\r\n");
+  EXPECT_NE(out.find("* 2 EXISTS\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("* OK [UNSEEN 2]"), std::string::npos);
+  EXPECT_NE(out.find("* OK [UIDVALIDITY 100]"), std::string::npos);
+  EXPECT_NE(out.find("* OK [UIDNEXT 3]"), std::string::npos);
+  EXPECT_NE(out.find("a OK [READ-WRITE] SELECT completed"), std::string::npos);
+  EXPECT_EQ(s.state(), ImapSession::State::kSelected);
+  out = run(s, "b SELECT Nope\r\n");
+  EXPECT_NE(out.find("b NO [NONEXISTENT]"), std::string::npos);
+  EXPECT_EQ(s.state(), ImapSession::State::kAuthenticated);  // RFC 9051 §6.3.2
+  out =
+      run(s, "c EXAMINE INBOX\r\nd STORE 1 +FLAGS (\\Flagged)\r\ne UNSELECT\r\nf FETCH 1 UID\r\n");
+  EXPECT_NE(out.find("c OK [READ-ONLY]"), std::string::npos);
+  EXPECT_NE(out.find("d NO [READ-ONLY]"), std::string::npos);
+  EXPECT_NE(out.find("e OK UNSELECT"), std::string::npos);
+  EXPECT_NE(out.find("f BAD No mailbox selected"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, FetchAttributesEnvelopeStructureAndSections) {
+  backend_.add("f_inbox", kPlainMessage, {"\\Seen"}, 1764583200);
+  backend_.add("f_inbox", kMultipart);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  std::string out = run(s, "b FETCH 1 (UID FLAGS INTERNALDATE RFC822.SIZE)\r\n");
+  EXPECT_EQ(out,
+            "* 1 FETCH (UID 1 FLAGS (\\Seen) INTERNALDATE \"01-Dec-2025 10:00:00 +0000\" "
+            "RFC822.SIZE " +
+                std::to_string(std::string(kPlainMessage).size()) +
+                ")\r\nb OK FETCH completed\r\n");
+  out = run(s, "c FETCH 1 ENVELOPE\r\n");
+  EXPECT_NE(out.find("ENVELOPE (\"Mon, 1 Dec 2025 10:00:00 +0000\" \"Hello there\" ((\"Ann\" NIL "
+                     "\"ann\" \"remote.test\"))"),
+            std::string::npos)
+      << out;
+  out = run(s, "d FETCH 2 BODYSTRUCTURE\r\n");
+  EXPECT_NE(out.find("BODYSTRUCTURE ((\"TEXT\" \"PLAIN\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"MIXED\""), std::string::npos);
+  out = run(s, "e FETCH 2 (BODY.PEEK[1] BODY.PEEK[2]<0.4> BODY.PEEK[HEADER.FIELDS (Subject)])\r\n");
+  EXPECT_NE(out.find("BODY[1] {5}\r\nHello"), std::string::npos) << out;
+  EXPECT_NE(out.find("BODY[2]<0> {4}\r\nJVBE"), std::string::npos);
+  EXPECT_NE(out.find("BODY[HEADER.FIELDS (Subject)] {19}\r\nSubject: Report\r\n\r\n"),
+            std::string::npos);
+  EXPECT_EQ(out.find("FLAGS"), std::string::npos);  // PEEK leaves \Seen alone
+  out = run(s, "f FETCH 1 (BODY[TEXT] RFC822.HEADER)\r\n");
+  EXPECT_NE(out.find("BODY[TEXT] {20}\r\nline one\r\nline two\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("RFC822.HEADER {"), std::string::npos);
+  EXPECT_NE(run(s, "g FETCH 3 UID\r\n").find("g BAD"), std::string::npos);
+  EXPECT_NE(run(s, "h FETCH 1 (BOGUS)\r\n").find("h BAD"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, BodyFetchSetsSeenAndUidFetch) {
+  backend_.add("f_inbox", kPlainMessage);
+  backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  std::string out = run(s, "b UID FETCH 2:* BODY[]\r\n");
+  EXPECT_NE(out.find("* 2 FETCH (UID 2 FLAGS (\\Seen) BODY[] {"), std::string::npos) << out;
+  EXPECT_TRUE(core::hasFlag(backend_.stored("f_inbox")[1].flags, "\\Seen"));
+  EXPECT_FALSE(core::hasFlag(backend_.stored("f_inbox")[0].flags, "\\Seen"));
+  out = run(s, "c FETCH 1:* FLAGS\r\n");
+  EXPECT_NE(out.find("* 1 FETCH (FLAGS ())"), std::string::npos);
+  EXPECT_NE(out.find("* 2 FETCH (FLAGS (\\Seen))"), std::string::npos);
+  EXPECT_EQ(run(s, "d UID FETCH 9 FLAGS\r\n"), "d OK FETCH completed\r\n");
+  backend_.throw_on_content = true;
+  EXPECT_NE(run(s, "e FETCH 1 RFC822\r\n").find("e NO [UNAVAILABLE]"), std::string::npos);
+  EXPECT_NE(run(s, "f NOOP\r\n").find("f OK"), std::string::npos);  // the session lives on
+}
+
+TEST_F(ImapSessionTest, StoreSilentAndExpunge) {
+  for (int i = 0; i < 4; ++i) backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  std::string out = run(s, "b STORE 1:2 +FLAGS (\\Deleted \\Flagged)\r\n");
+  EXPECT_NE(out.find("* 1 FETCH (FLAGS (\\Deleted \\Flagged))"), std::string::npos) << out;
+  EXPECT_NE(out.find("* 2 FETCH (FLAGS (\\Deleted \\Flagged))"), std::string::npos);
+  out = run(s, "c STORE 2 -FLAGS.SILENT \\Flagged\r\n");
+  EXPECT_EQ(out, "c OK STORE completed\r\n");
+  out = run(s, "d UID STORE 4 FLAGS (\\Deleted)\r\n");
+  EXPECT_NE(out.find("* 4 FETCH (UID 4 FLAGS (\\Deleted))"), std::string::npos) << out;
+  out = run(s, "e EXPUNGE\r\n");
+  EXPECT_EQ(out, "* 1 EXPUNGE\r\n* 1 EXPUNGE\r\n* 2 EXPUNGE\r\ne OK EXPUNGE completed\r\n");
+  out = run(s, "f FETCH 1:* UID\r\n");
+  EXPECT_EQ(out, "* 1 FETCH (UID 3)\r\nf OK FETCH completed\r\n");
+  EXPECT_NE(run(s, "g STORE 1 FLAGS.BOGUS ()\r\n").find("g BAD"), std::string::npos);
+  // UID EXPUNGE (RFC 4315 §2.1): only \Deleted messages in the set go.
+  backend_.add("f_inbox", kPlainMessage, {"\\Deleted"});  // UID 5, seen after NOOP
+  run(s, "g2 NOOP\r\ng3 STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
+  EXPECT_EQ(run(s, "g4 UID EXPUNGE 5\r\n"), "* 2 EXPUNGE\r\ng4 OK EXPUNGE completed\r\n");
+  EXPECT_EQ(backend_.stored("f_inbox").size(), 1u);
+  // CLOSE expunges silently.
+  run(s, "h STORE 1 +FLAGS.SILENT (\\Deleted)\r\n");
+  EXPECT_EQ(run(s, "i CLOSE\r\n"), "i OK CLOSE completed\r\n");
+  EXPECT_TRUE(backend_.stored("f_inbox").empty());
+}
+
+TEST_F(ImapSessionTest, SearchKeys) {
+  backend_.add("f_inbox", kPlainMessage, {"\\Seen"}, 1764583200);  // 2025-12-01
+  backend_.add("f_inbox", kMultipart, {"\\Flagged"}, 1764669600);  // 2025-12-02
+  backend_.add("f_inbox", kPlainMessage, {}, 1764756000);          // 2025-12-03
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  auto search = [&](const std::string& q) {
+    std::string out = run(s, "s " + q + "\r\n");
+    auto at = out.find("* SEARCH");
+    return at == std::string::npos ? out : out.substr(at, out.find("\r\n", at) - at);
+  };
+  EXPECT_EQ(search("SEARCH ALL"), "* SEARCH 1 2 3");
+  EXPECT_EQ(search("SEARCH UNSEEN"), "* SEARCH 2 3");
+  EXPECT_EQ(search("SEARCH FLAGGED"), "* SEARCH 2");
+  EXPECT_EQ(search("SEARCH SINCE 2-Dec-2025"), "* SEARCH 2 3");
+  EXPECT_EQ(search("SEARCH BEFORE 2-Dec-2025"), "* SEARCH 1");
+  EXPECT_EQ(search("SEARCH ON 2-Dec-2025"), "* SEARCH 2");
+  EXPECT_EQ(search("SEARCH OR SEEN FLAGGED"), "* SEARCH 1 2");
+  EXPECT_EQ(search("SEARCH NOT (SEEN)"), "* SEARCH 2 3");
+  EXPECT_EQ(search("SEARCH 2:*"), "* SEARCH 2 3");
+  EXPECT_EQ(search("UID SEARCH UID 1:2 UNSEEN"), "* SEARCH 2");
+  EXPECT_EQ(search("SEARCH CHARSET UTF-8 SUBJECT \"hello\""), "* SEARCH 1 3");
+  EXPECT_EQ(search("SEARCH FROM bob@remote"), "* SEARCH 2");
+  EXPECT_EQ(search("SEARCH BODY \"line two\""), "* SEARCH 1 3");
+  EXPECT_EQ(search("SEARCH HEADER Message-ID m1"), "* SEARCH 1 3");
+  EXPECT_EQ(search("SEARCH DELETED"), "* SEARCH");
+  EXPECT_NE(search("SEARCH CHARSET KOI8-R ALL").find("s NO [BADCHARSET"), std::string::npos);
+  EXPECT_NE(search("SEARCH BOGUS").find("s BAD"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, LiteralsBadInputAndLimits) {
+  auto s = loggedIn();
+  // A synchronising literal gets a continuation request.
+  EXPECT_EQ(run(s, "a STATUS {5}\r\n"), "+ Ready for literal data\r\n");
+  EXPECT_NE(run(s, "INBOX (MESSAGES)\r\n").find("* STATUS INBOX (MESSAGES 0)"), std::string::npos);
+  std::string out = run(s, "b SELECT \"unterminated\r\n");
+  EXPECT_NE(out.find("b BAD"), std::string::npos);
+  EXPECT_NE(run(s, "c NOOP\r\n").find("c OK"), std::string::npos);
+  SessionOptions o;
+  o.tls_active = true;
+  o.limits.max_line = 100;
+  o.max_errors = 3;
+  ImapSession t(o, backend_);
+  out = run(t, "d NOOP " + std::string(200, 'x') + "\r\ne NOOP\r\n");
+  EXPECT_NE(out.find("d BAD [TOOBIG]"), std::string::npos) << out;
+  EXPECT_NE(out.find("e OK"), std::string::npos);
+  out = run(t, "x\r\ny\r\nz\r\n");
+  EXPECT_NE(out.find("* BYE Too many errors"), std::string::npos);
+  EXPECT_TRUE(t.closing());
+}
+
+TEST_F(ImapSessionTest, MailboxManagementAndAppend) {
+  auto s = loggedIn();
+  std::string out = run(s, "a CREATE Projects/\r\nb CREATE Projects\r\nc RENAME Projects Work\r\n");
+  EXPECT_NE(out.find("a OK CREATE completed"), std::string::npos) << out;
+  EXPECT_NE(out.find("b NO [ALREADYEXISTS]"), std::string::npos);
+  EXPECT_NE(out.find("c OK RENAME completed"), std::string::npos);
+  out = run(s, "d UNSUBSCRIBE Work\r\ne LSUB \"\" *\r\nf DELETE Work\r\ng DELETE Work\r\n");
+  EXPECT_EQ(out.find("LSUB (\\HasNoChildren) \"/\" Work"), std::string::npos) << out;
+  EXPECT_NE(out.find("f OK DELETE"), std::string::npos);
+  EXPECT_NE(out.find("g NO [NONEXISTENT]"), std::string::npos);
+  // APPEND with flags, date and a synchronising literal (continuation request first).
+  out = run(s, "h APPEND Sent (\\Seen) \"01-Dec-2025 10:00:00 +0000\" {21}\r\n");
+  EXPECT_EQ(out, "+ Ready for literal data\r\n");
+  out = run(s, "Subject: hi\r\n\r\nbody\r\n\r\n");
+  EXPECT_EQ(out, "h OK [APPENDUID 101 1] APPEND completed\r\n");
+  ASSERT_EQ(backend_.stored("f_sent").size(), 1u);
+  EXPECT_EQ(backend_.stored("f_sent")[0].flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_EQ(backend_.stored("f_sent")[0].internal_date, 1764583200);
+  // LITERAL+ (RFC 7888): no continuation request.
+  out = run(s, "i APPEND INBOX {6+}\r\nx: y\r\n\r\n");
+  EXPECT_EQ(out, "i OK [APPENDUID 100 1] APPEND completed\r\n");
+  EXPECT_NE(run(s, "j APPEND Nope {3+}\r\nx\r\n\r\n").find("j NO [TRYCREATE]"), std::string::npos);
+  EXPECT_NE(run(s, "k APPEND INBOX (\\Bogus[) {3+}\r\nx\r\n\r\n").find("k BAD"), std::string::npos);
+  run(s, "l SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "m CHECK\r\n"), "m OK CHECK completed\r\n");
+}
+
+TEST_F(ImapSessionTest, NoopReportsChangesFromOtherSessions) {
+  for (int i = 0; i < 3; ++i) backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "b NOOP\r\n"), "b OK NOOP completed\r\n");
+  // Another session flags message 3 and expunges message 1; SMTP delivers a new one.
+  ASSERT_TRUE(backend_.storeFlags("f_inbox", {1}, {core::FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  ASSERT_TRUE(backend_.expunge("f_inbox", std::nullopt).ok());
+  ASSERT_TRUE(backend_.storeFlags("f_inbox", {3}, {core::FlagMode::kAdd, {"\\Seen"}, {}}).ok());
+  backend_.add("f_inbox", kPlainMessage);
+  EXPECT_EQ(run(s, "c NOOP\r\n"),
+            "* 1 EXPUNGE\r\n* 2 FETCH (FLAGS (\\Seen))\r\n* 3 EXISTS\r\nc OK NOOP completed\r\n");
+  EXPECT_EQ(run(s, "d FETCH 1:* UID\r\n"),
+            "* 1 FETCH (UID 2)\r\n* 2 FETCH (UID 3)\r\n* 3 FETCH (UID 4)\r\nd OK FETCH "
+            "completed\r\n");
+  EXPECT_EQ(run(s, "e CHECK\r\n"), "e OK CHECK completed\r\n");
+}
+
+TEST_F(ImapSessionTest, CopyAndMove) {
+  for (int i = 0; i < 3; ++i) backend_.add("f_inbox", kPlainMessage, {"\\Flagged"});
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "b COPY 1:2 Sent\r\n"), "b OK [COPYUID 101 1,2 1,2] COPY completed\r\n");
+  EXPECT_EQ(run(s, "c UID MOVE 2:3 Sent\r\n"),
+            "* OK [COPYUID 101 2,3 3,4] Moved\r\n* 2 EXPUNGE\r\n* 2 EXPUNGE\r\nc OK MOVE "
+            "completed\r\n");
+  EXPECT_EQ(backend_.stored("f_inbox").size(), 1u);
+  EXPECT_EQ(backend_.stored("f_sent").size(), 4u);
+  EXPECT_EQ(backend_.stored("f_sent")[3].flags, std::vector<std::string>{"\\Flagged"});
+  EXPECT_NE(run(s, "d COPY 1 Nope\r\n").find("d NO [TRYCREATE]"), std::string::npos);
+  EXPECT_EQ(run(s, "e UID COPY 99 Sent\r\n"), "e OK COPY completed\r\n");
+}
+
+TEST(FetchItemsTest, ParsesSectionsAndPartials) {
+  Token list;
+  list.kind = Token::Kind::kList;
+  for (const char* a : {"UID", "BODY.PEEK[1.2.MIME]<10.20>", "rfc822.text", "BODY[]"}) {
+    Token t;
+    t.text = a;
+    list.items.push_back(t);
+  }
+  auto p = parseFetchItems(list);
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  ASSERT_EQ(p->sections.size(), 3u);
+  EXPECT_EQ(p->sections[0].part, (std::vector<uint32_t>{1, 2}));
+  EXPECT_EQ(p->sections[0].text, "MIME");
+  EXPECT_EQ(*p->sections[0].origin, 10u);
+  EXPECT_EQ(*p->sections[0].count, 20u);
+  EXPECT_TRUE(p->sections[0].peek);
+  EXPECT_EQ(p->sections[1].response_name, "RFC822.TEXT");
+  EXPECT_TRUE(p->setsSeen());
+  Token bad;
+  for (const char* a : {"BODY[MIME]", "BODY[1.0]", "BODY[HEADER]<5>", "BODY[X]", "FOO"}) {
+    bad.text = a;
+    EXPECT_FALSE(parseFetchItems(bad).ok()) << a;
+  }
+}
+
+}  // namespace
+}  // namespace mailjuke::imap
