@@ -28,15 +28,14 @@ struct MxHost {
 class Resolver {
  public:
   virtual ~Resolver() = default;
-  virtual Lookup<std::string> txt(const std::string& name) = 0;  // character-strings joined
+  virtual Lookup<std::string> txt(const std::string& name) = 0;   // character-strings joined
   virtual Lookup<std::string> a(const std::string& name) = 0;     // dotted quads
   virtual Lookup<std::string> aaaa(const std::string& name) = 0;  // RFC 5952 text
   virtual Lookup<MxHost> mx(const std::string& name) = 0;         // sorted by preference
 };
 
 // Asks one recursive or authoritative server ("ip:port") over UDP, with TCP on truncation.
-std::unique_ptr<Resolver> makeStubResolver(std::string server,
-                                           std::chrono::milliseconds timeout =
-                                               std::chrono::milliseconds(2000));
+std::unique_ptr<Resolver> makeStubResolver(
+    std::string server, std::chrono::milliseconds timeout = std::chrono::milliseconds(2000));
 
 }  // namespace mailjuke::core::mailauth

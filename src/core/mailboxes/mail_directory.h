@@ -20,10 +20,10 @@ struct MailAccount {
   std::string id;
   std::string workspace_id;
   std::string domain_id;
-  std::string local_part;  // lower-case
-  std::string domain;      // A-label, lower-case
-  std::string display_name;  // "First Last", may be empty
-  std::string password_hash;  // Argon2id (crypto_pwhash_str)
+  std::string local_part;            // lower-case
+  std::string domain;                // A-label, lower-case
+  std::string display_name;          // "First Last", may be empty
+  std::string password_hash;         // Argon2id (crypto_pwhash_str)
   bool suspended = false;            // the mailbox is suspended
   bool workspace_suspended = false;  // the workspace may not send (suspended or canceled)
   int64_t daily_limit = 0;           // messages per UTC day; 0 = no limit
