@@ -189,32 +189,24 @@ int serve(const Config& config, const std::string& only) {
       listeners["dns"] = *bound;
     }
     if (wants("http")) listeners["http"] = http.start();
+    // Ready-to-paste mailbox settings show the ports actually bound (port 0 in tests).
+    auto bound = [&](const std::string& configured, const char* name, int& port) {
+      if (!configured.ends_with(":0") || !listeners.contains(name)) return;
+      auto text = listeners[name].get<std::string>();
+      port = std::stoi(text.substr(text.rfind(':') + 1));
+    };
+    auto& mail_settings = b.ctx->settings.mail;
     if (wants("smtp")) {
-      if (auto st = mail.startSmtp(listeners); !st.ok()) {
-        std::cerr << "mailjuke: cannot listen: " << st.error().message << "\n";
-        return 1;
-      }
-      // Ready-to-paste mailbox settings show the ports actually bound (port 0 in tests).
-      auto bound = [&](const std::string& configured, const char* name, int& port) {
-        if (!configured.ends_with(":0") || !listeners.contains(name)) return;
-        auto text = listeners[name].get<std::string>();
-        port = std::stoi(text.substr(text.rfind(':') + 1));
-      };
-      bound(config.smtp.submission_listen, "smtp_submission", b.ctx->settings.mail.submission_port);
-      bound(config.smtp.submissions_listen, "smtps", b.ctx->settings.mail.submissions_port);
+      if (auto st = mail.startSmtp(listeners); !st.ok())
+        throw std::runtime_error(st.error().message);
+      bound(config.smtp.submission_listen, "smtp_submission", mail_settings.submission_port);
+      bound(config.smtp.submissions_listen, "smtps", mail_settings.submissions_port);
     }
     if (wants("imap")) {
-      if (auto st = mail.startImap(listeners); !st.ok()) {
-        std::cerr << "mailjuke: cannot listen: " << st.error().message << "\n";
-        return 1;
-      }
-      auto bound = [&](const std::string& configured, const char* name, int& port) {
-        if (!configured.ends_with(":0") || !listeners.contains(name)) return;
-        auto text = listeners[name].get<std::string>();
-        port = std::stoi(text.substr(text.rfind(':') + 1));
-      };
-      bound(config.imap.listen, "imap", b.ctx->settings.mail.imap_port);
-      bound(config.imap.imaps_listen, "imaps", b.ctx->settings.mail.imaps_port);
+      if (auto st = mail.startImap(listeners); !st.ok())
+        throw std::runtime_error(st.error().message);
+      bound(config.imap.listen, "imap", mail_settings.imap_port);
+      bound(config.imap.imaps_listen, "imaps", mail_settings.imaps_port);
     }
   } catch (const std::exception& e) {
     std::cerr << "mailjuke: cannot listen: " << e.what() << "\n";
