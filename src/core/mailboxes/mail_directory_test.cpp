@@ -121,7 +121,8 @@ TEST_F(MailDirectoryTest, AuthenticatesWithACacheAndSeesChanges) {
   auto first_us = std::chrono::duration_cast<std::chrono::microseconds>(t1 - t0).count();
   auto cached_us = std::chrono::duration_cast<std::chrono::microseconds>(t2 - t1).count();
   std::cout << "[ argon2id ] first login " << first_us << " us, cached " << cached_us << " us\n";
-  EXPECT_LT(cached_us, 2000);
+  // Relative, not absolute: a loaded CI machine slows both paths alike.
+  EXPECT_LT(cached_us * 5, first_us);
   EXPECT_EQ(dir.authenticate("jane@xn--bcher-kva.de", "wrong password!").first,
             MailAuthResult::kBadCredentials);
   EXPECT_EQ(dir.authenticate("nobody@xn--bcher-kva.de", "correct horse battery").first,
