@@ -33,9 +33,13 @@
 namespace mailjuke::app {
 namespace {
 
+// "smtp.mx_listen: expected host:port, got bogus": errors name the setting that is wrong.
+std::string withField(const Error& e) {
+  return (e.fields.empty() ? "" : e.fields.front().field + ": ") + e.message;
+}
+
 int report(const Error& e) {
-  std::string field = e.fields.empty() ? "" : e.fields.front().field + ": ";
-  std::cerr << "mailjuke: " << field << e.message << "\n";
+  std::cerr << "mailjuke: " << withField(e) << "\n";
   return e.code == ErrorCode::kInvalid ? 2 : 1;
 }
 
@@ -198,13 +202,13 @@ int serve(const Config& config, const std::string& only) {
     auto& mail_settings = b.ctx->settings.mail;
     if (wants("smtp")) {
       if (auto st = mail.startSmtp(listeners); !st.ok())
-        throw std::runtime_error(st.error().message);
+        throw std::runtime_error(withField(st.error()));
       bound(config.smtp.submission_listen, "smtp_submission", mail_settings.submission_port);
       bound(config.smtp.submissions_listen, "smtps", mail_settings.submissions_port);
     }
     if (wants("imap")) {
       if (auto st = mail.startImap(listeners); !st.ok())
-        throw std::runtime_error(st.error().message);
+        throw std::runtime_error(withField(st.error()));
       bound(config.imap.listen, "imap", mail_settings.imap_port);
       bound(config.imap.imaps_listen, "imaps", mail_settings.imaps_port);
     }

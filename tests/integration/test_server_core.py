@@ -37,6 +37,14 @@ class CliTest(unittest.TestCase):
         self.assertIn("storage.pool_size", r.stderr)
         s.cleanup()
 
+    def test_bad_listener_names_the_setting(self):
+        s = mj.Server(env={"MAILJUKE_SMTP_MX_LISTEN": "bogus"})
+        with self.assertRaises(RuntimeError) as cm:
+            s.start(timeout=20)
+        self.assertIn("smtp.mx_listen", str(cm.exception))
+        self.assertNotEqual(s.proc.returncode, 0)
+        s.cleanup()
+
     def test_create_operator_and_reset_password(self):
         s = mj.Server()
         env = {k: v for k, v in s.env.items() if k.startswith("MAILJUKE_")}  # same storage as the server

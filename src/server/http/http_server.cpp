@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "net/asio.h"
-#include "net/endpoint.h"
+#include "net/listener.h"
 #include "net/runtime.h"
 
 namespace mailjuke::server {
@@ -208,18 +208,12 @@ HttpServer::HttpServer(net::Runtime& runtime, HttpServerOptions options, HttpHan
 HttpServer::~HttpServer() = default;
 
 std::string HttpServer::start() {
-  auto hp = net::parseHostPort(impl_->opt.listen);
-  if (!hp) throw std::runtime_error("http.listen: expected host:port, got " + impl_->opt.listen);
-  tcp::endpoint ep(net::asio::ip::make_address(hp->host), hp->port);
   auto& ctx = impl_->rt.mainContext();
-  impl_->acceptor = std::make_unique<tcp::acceptor>(ctx);
-  impl_->acceptor->open(ep.protocol());
-  impl_->acceptor->set_option(tcp::acceptor::reuse_address(true));
-  impl_->acceptor->bind(ep);
-  impl_->acceptor->listen(net::asio::socket_base::max_listen_connections);
-  auto bound = impl_->acceptor->local_endpoint();
+  auto opened = net::openListener(ctx, impl_->opt.listen, "http.listen");
+  if (!opened.ok()) throw std::runtime_error("http.listen: " + opened.error().message);
+  impl_->acceptor = std::move(opened->acceptor);
   net::asio::co_spawn(ctx, impl_->acceptLoop(), net::asio::detached);
-  return net::formatHostPort(bound.address().to_string(), bound.port());
+  return opened->address;
 }
 
 void HttpServer::shutdown(std::chrono::milliseconds grace) {

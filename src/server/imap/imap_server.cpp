@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "net/asio.h"
-#include "net/endpoint.h"
+#include "net/listener.h"
 #include "net/tls.h"
 #include "server/imap/imap_session.h"
 
@@ -271,22 +271,13 @@ Result<Json> ImapServerState::start() {
     if (spec.listen.empty()) continue;
     if (spec.kind == ListenerKind::kImaps && !tls)
       return Error::invalid(spec.option, "implicit TLS needs tls_cert_file and tls_key_file");
-    auto hp = net::parseHostPort(spec.listen);
-    if (!hp) return Error::invalid(spec.option, "expected host:port, got " + spec.listen);
-    Listener l{spec.name, spec.option, spec.kind,
-               std::make_unique<tcp::acceptor>(rt.mainContext())};
-    try {
-      tcp::endpoint ep(asio::ip::make_address(hp->host), hp->port);
-      l.acceptor->open(ep.protocol());
-      l.acceptor->set_option(tcp::acceptor::reuse_address(true));
-      l.acceptor->bind(ep);
-      l.acceptor->listen(asio::socket_base::max_listen_connections);
-      auto bound = l.acceptor->local_endpoint();
-      out[spec.name] = net::formatHostPort(bound.address().to_string(), bound.port());
-    } catch (const std::exception& e) {
+    auto opened = net::openListener(rt.mainContext(), spec.listen, spec.option);
+    if (!opened.ok()) {
       listeners.clear();
-      return Error::invalid(spec.option, "cannot listen on " + spec.listen + ": " + e.what());
+      return std::move(opened).error();
     }
+    out[spec.name] = opened->address;
+    Listener l{spec.name, spec.option, spec.kind, std::move(opened->acceptor)};
     listeners.push_back(std::move(l));
   }
   for (auto& l : listeners) asio::co_spawn(rt.mainContext(), acceptLoop(l), asio::detached);
