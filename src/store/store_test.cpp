@@ -65,6 +65,32 @@ TEST_P(StoreTest, MigrationsAreIdempotent) {
   EXPECT_TRUE(again->empty());
 }
 
+TEST_P(StoreTest, GenerationsMoveOnlyWhenATouchingTransactionCommits) {
+  uint64_t before = db_->generation("audit:ws_a");
+  uint64_t other = db_->generation("audit:ws_b");
+  auto failed = db_->run(TxMode::kWrite, [&](Tx& tx) -> Status {
+    tx.touch("audit:ws_a");
+    return Error::invalid("x", "rolled back");
+  });
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(db_->generation("audit:ws_a"), before);
+  auto touched = db_->run(TxMode::kWrite, [&](Tx& tx) -> Status {
+    tx.touch("audit:ws_a");
+    return {};
+  });
+  ASSERT_TRUE(touched.ok());
+  EXPECT_GT(db_->generation("audit:ws_a"), before);
+  before = db_->generation("audit:ws_a");
+  ASSERT_TRUE(db_->run(TxMode::kWrite,
+                       [&](Tx& tx) -> Status {
+                         tx.touchAll();
+                         return {};
+                       })
+                  .ok());
+  EXPECT_GT(db_->generation("audit:ws_a"), before);
+  EXPECT_GT(db_->generation("audit:ws_b"), other);
+}
+
 TEST_P(StoreTest, BindParametersRoundTripAndNulls) {
   std::string tricky = "O'Brien; DROP TABLE users; -- ? \xe2\x9c\x93";
   auto st = db_->run(TxMode::kWrite, [&](Tx& tx) -> Status {

@@ -120,6 +120,33 @@ class WorkspacesTest(mj.ServerTestCase):
                           headers={"Idempotency-Key": "k" * 256})
         self.assertEqual(long.status, 422)
 
+    def test_audit_list_for_an_api_key_is_never_stale(self):
+        # Repeated reads with a key are answered from a page cache on the network thread; every
+        # change must show at once, and the answer must be the one the database gives.
+        owner, ws = self.owner()
+        key = owner.post(f"/api/v1/workspaces/{ws}/api-keys", {"name": "reader", "role": "admin"}).json["key"]
+        api = self.server.client(api_key=key)
+        url = f"/api/v1/workspaces/{ws}/audit-events?limit=5"
+        for i in range(3):
+            first = api.get(url)
+            again = api.get(url)
+            self.assertEqual(again.status, 200)
+            self.assertEqual(first.json, again.json)
+            self.assertNotEqual(first.headers["x-request-id"], again.headers["x-request-id"])
+            self.assertIn("ratelimit-remaining", again.headers)
+            self.assertEqual(again.headers["cache-control"], "no-store")
+            self.assertEqual(again.json, owner.get(url).json)
+            owner.post(f"/api/v1/workspaces/{ws}/api-keys", {"name": f"k{i}", "role": "viewer"})
+            latest = api.get(url).json["data"][0]
+            self.assertEqual(latest["action"], "api_key.create")
+            self.assertEqual(latest["data"]["name"], f"k{i}")
+        # Filters and cursors are part of the cached page's identity.
+        self.assertEqual(api.get(url + "&action=workspace.").json["data"][-1]["action"], "workspace.create")
+        # A revoked key is refused at once, cached page or not.
+        kid = [k for k in owner.get(f"/api/v1/workspaces/{ws}/api-keys?limit=200").json["data"] if k["name"] == "reader"][0]["id"]
+        self.assertEqual(owner.delete(f"/api/v1/workspaces/{ws}/api-keys/{kid}").status, 204)
+        self.assertEqual(api.get(url).status, 401)
+
     def test_rate_limit_headers(self):
         owner, ws = self.owner()
         r = owner.get(f"/api/v1/workspaces/{ws}")

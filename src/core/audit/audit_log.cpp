@@ -17,6 +17,7 @@ Status recordAudit(store::Tx& tx, const Principal& actor, const AuditEntry& e, i
        e.target_id.empty() ? store::Value(nullptr) : store::Value(e.target_id), actor.ip,
        actor.user_agent.substr(0, 512), e.data.dump(), now});
   if (!r.ok()) return std::move(r).error();
+  if (!e.workspace_id.empty()) tx.touch(auditTag(e.workspace_id));
   return {};
 }
 

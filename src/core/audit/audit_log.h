@@ -23,6 +23,9 @@ struct AuditEntry {
   Json data = Json::object();
 };
 
+// The store generation tag of a workspace's audit log (see store::Tx::touch).
+inline std::string auditTag(const std::string& workspace_id) { return "audit:" + workspace_id; }
+
 Status recordAudit(store::Tx& tx, const Principal& actor, const AuditEntry& entry, int64_t now);
 
 struct AuditQuery {

@@ -77,28 +77,33 @@ Status WorkspaceService::revokeKey(const Principal& p, const std::string& ws,
   return st;
 }
 
+std::optional<Principal> WorkspaceService::cachedKey(const std::string& key, const std::string& ip,
+                                                     const std::string& ua) {
+  if (key.rfind("mj_", 0) != 0 || key.size() > 100) return std::nullopt;
+  std::string digest = crypto::sha256Hex(key);
+  std::lock_guard lk(key_cache_mu_);
+  auto it = key_cache_.find(digest);
+  if (it == key_cache_.end() || it->second.expires_at <= ctx_.clock.nowSeconds())
+    return std::nullopt;
+  Principal p = it->second.principal;
+  p.ip = ip;
+  p.user_agent = ua;
+  return p;
+}
+
 Result<Principal> WorkspaceService::authenticateKey(const std::string& key, const std::string& ip,
                                                     const std::string& ua) {
   const Error bad = Error::make(ErrorCode::kUnauthenticated, "invalid or revoked API key");
   if (key.rfind("mj_", 0) != 0 || key.size() > 100) return bad;
+  if (auto cached = cachedKey(key, ip, ua)) return *cached;
   int64_t now = ctx_.clock.nowSeconds();
   std::string digest = crypto::sha256Hex(key);
-  {
-    std::lock_guard lk(key_cache_mu_);
-    auto it = key_cache_.find(digest);
-    if (it != key_cache_.end() && it->second.expires_at > now) {
-      Principal p = it->second.principal;
-      p.ip = ip;
-      p.user_agent = ua;
-      return p;
-    }
-  }
   MJ_TRY_ASSIGN(auto row, ctx_.db.read<std::optional<store::Row>>([&](store::Tx& tx) {
     return tx.queryOne(
         "SELECT k.id, k.workspace_id, k.role, k.last_used_at FROM api_keys k JOIN workspaces w "
         "ON w.id = k.workspace_id WHERE k.key_hash = ? AND k.revoked_at IS NULL AND w.status <> "
         "'deleted'",
-        {crypto::sha256Hex(key)});
+        {digest});
   }));
   if (!row) return bad;
   // last_used_at at minute resolution keeps the hot path free of a write per request.

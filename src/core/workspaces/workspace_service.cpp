@@ -184,11 +184,28 @@ Status WorkspaceService::remove(const Principal& p, const std::string& ws,
   return st;
 }
 
-Result<Page> WorkspaceService::audit(const Principal& p, AuditQuery q) {
-  return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
+std::shared_ptr<const std::string> WorkspaceService::cachedAudit(const Principal& p,
+                                                                 const AuditQuery& q) {
+  // A cached key proves its workspace and role (see authenticateKey); people are authorised
+  // against their membership in a read transaction.
+  if (!p.isKey() || p.key_workspace_id != q.workspace_id ||
+      !allowed(p.key_role, Action::kAuditRead))
+    return nullptr;
+  return audit_pages_.find(AuditPageCache::keyOf(q), ctx_.db, q.workspace_id);
+}
+
+Result<std::shared_ptr<const std::string>> WorkspaceService::audit(const Principal& p,
+                                                                   const AuditQuery& q) {
+  if (auto hit = cachedAudit(p, q)) return hit;
+  std::string cache_key = AuditPageCache::keyOf(q);
+  uint64_t generation = ctx_.db.generation(auditTag(q.workspace_id));
+  MJ_TRY_ASSIGN(auto page, ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
     MJ_TRY(authorize(tx, p, q.workspace_id, Action::kAuditRead));
     return listAudit(tx, q);
-  });
+  }));
+  auto body = std::make_shared<const std::string>(page.render());
+  audit_pages_.put(std::move(cache_key), body, generation);
+  return body;
 }
 
 }  // namespace mailjuke::core

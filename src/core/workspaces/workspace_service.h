@@ -10,6 +10,7 @@
 #include "base/json.h"
 #include "core/access/principal.h"
 #include "core/audit/audit_log.h"
+#include "core/audit/audit_page_cache.h"
 #include "core/context.h"
 
 namespace mailjuke::core {
@@ -47,8 +48,15 @@ class WorkspaceService {
   // Resolves "mj_..." to a principal; NotFound/Unauthenticated when unknown or revoked.
   Result<Principal> authenticateKey(const std::string& key, const std::string& ip,
                                     const std::string& ua);
+  // The principal of a key in the key cache, without touching the database; nullopt otherwise.
+  std::optional<Principal> cachedKey(const std::string& key, const std::string& ip,
+                                     const std::string& ua);
 
-  Result<Page> audit(const Principal& p, AuditQuery q);
+  // The rendered page ({"data": [...], "next_cursor": ...}). API keys are authorised from the
+  // key cache and served from the page cache while the workspace's audit log is unchanged.
+  Result<std::shared_ptr<const std::string>> audit(const Principal& p, const AuditQuery& q);
+  // The page from the cache only (API keys), without touching the database; null otherwise.
+  std::shared_ptr<const std::string> cachedAudit(const Principal& p, const AuditQuery& q);
 
  private:
   Json workspaceJson(const store::Row& r, Role role) const;
@@ -63,6 +71,7 @@ class WorkspaceService {
   };
   std::mutex key_cache_mu_;
   std::unordered_map<std::string, CachedKey> key_cache_;
+  AuditPageCache audit_pages_;
 };
 
 }  // namespace mailjuke::core

@@ -174,6 +174,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
         if (reject_status) {
           res = co_await net::offload(
               rt.workers(), [&] { return handler.reject(req, reject_status, reject_detail); });
+        } else if (auto fast = handler.handleFast(req)) {
+          res = std::move(*fast);
         } else {
           res = co_await net::offload(rt.workers(), [&] { return handler.handle(req); });
         }

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "proto/http/message.h"
@@ -32,6 +33,9 @@ class HttpHandler {
   virtual size_t bodyLimit(const std::string& method, const std::string& target) = 0;
   // Produces the response. Runs on the worker pool. Must not throw.
   virtual http::Response handle(http::Request& request) = 0;
+  // Answers on the network thread when the answer is already in memory; nullopt otherwise.
+  // Must never block.
+  virtual std::optional<http::Response> handleFast(http::Request&) { return std::nullopt; }
   // Answers a request the server rejected before the handler (limits, parse errors).
   virtual http::Response reject(http::Request& request, int status, const std::string& detail) = 0;
 };

@@ -35,11 +35,38 @@ Result<std::optional<Row>> Tx::queryOne(std::string_view sql, const Params& para
   return std::optional<Row>(std::move(rows->front()));
 }
 
+uint64_t Generations::of(std::string_view tag) const {
+  size_t slot = std::hash<std::string_view>{}(tag) % kSlots;
+  return slots_[slot].load(std::memory_order_acquire) + epoch_.load(std::memory_order_acquire);
+}
+
+void Generations::bump(std::string_view tag) {
+  slots_[std::hash<std::string_view>{}(tag) % kSlots].fetch_add(1, std::memory_order_acq_rel);
+}
+
+void Generations::bumpAll() { epoch_.fetch_add(1, std::memory_order_acq_rel); }
+
 Status Database::run(TxMode mode, const std::function<Status(Tx&)>& fn) {
   constexpr int kMaxAttempts = 8;
+  std::vector<std::string> touched;
+  bool touched_all = false;
+  // Tags are taken from the attempt that committed and bumped only after its commit.
+  auto tracked = [&](Tx& tx) -> Status {
+    tx.touched_.clear();
+    tx.touched_all_ = false;
+    Status st = fn(tx);
+    touched = std::move(tx.touched_);
+    touched_all = tx.touched_all_;
+    tx.touched_.clear();
+    return st;
+  };
   for (int i = 1;; ++i) {
     bool retryable = false;
-    Status st = attempt(mode, fn, retryable);
+    Status st = attempt(mode, tracked, retryable);
+    if (st.ok()) {
+      for (const auto& tag : touched) generations_.bump(tag);
+      if (touched_all) generations_.bumpAll();
+    }
     if (st.ok() || !retryable || i == kMaxAttempts) return st;
     // Jittered backoff so contenders do not collide again in lock step.
     std::this_thread::sleep_for(std::chrono::microseconds(200 * i + crypto::randomUniform(500)));

@@ -5,6 +5,8 @@
 // Calls block: run them on the worker pool, never on a network thread.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,6 +50,12 @@ using Rows = std::vector<Row>;
 class Tx {
  public:
   virtual ~Tx() = default;
+  // Marks data named by `tag` (e.g. a workspace's audit log) as changed by this transaction: its
+  // generation (Database::generation) moves on once the transaction has committed. Caches
+  // validated by a generation read before their read transaction can never keep stale data.
+  void touch(std::string_view tag) { touched_.emplace_back(tag); }
+  // Every generation moves on (a change that cuts across tags, such as an erasure).
+  void touchAll() { touched_all_ = true; }
   virtual Dialect dialect() const = 0;
   virtual Result<Rows> query(std::string_view sql, const Params& params = {}) = 0;
   // Returns the number of rows changed.
@@ -56,6 +64,26 @@ class Tx {
   Result<std::optional<Row>> queryOne(std::string_view sql, const Params& params = {});
   // " FOR UPDATE" on engines with row locks; SQLite's write transactions lock the database.
   const char* forUpdate() const { return dialect() == Dialect::kPostgres ? " FOR UPDATE" : ""; }
+
+ private:
+  friend class Database;
+  std::vector<std::string> touched_;
+  bool touched_all_ = false;
+};
+
+// Per-tag change counters of committed transactions (hashed into a fixed table: two tags may
+// share a counter, which only costs a cache miss). This process's commits only: caches that
+// must also see other nodes' writes bound their age as well.
+class Generations {
+ public:
+  uint64_t of(std::string_view tag) const;
+  void bump(std::string_view tag);
+  void bumpAll();
+
+ private:
+  static constexpr size_t kSlots = 4096;
+  std::array<std::atomic<uint64_t>, kSlots> slots_{};
+  std::atomic<uint64_t> epoch_{0};
 };
 
 enum class TxMode { kRead, kWrite };
@@ -81,6 +109,8 @@ class Database {
   virtual bool ping() = 0;
   virtual size_t poolSize() const = 0;
   virtual size_t poolInUse() const = 0;
+  // Read before a read transaction whose result is cached; see Tx::touch.
+  uint64_t generation(std::string_view tag) const { return generations_.of(tag); }
 
  protected:
   // Engines implement one attempt: begin, fn, commit or rollback. `retryable` is set when the
@@ -88,6 +118,8 @@ class Database {
   virtual Status attempt(TxMode mode, const std::function<Status(Tx&)>& fn, bool& retryable) = 0;
 
  private:
+  Generations generations_;
+
   template <class T>
   Result<T> runValue(TxMode mode, const std::function<Result<T>(Tx&)>& fn) {
     std::optional<T> out;

@@ -1,9 +1,11 @@
 #include "server/http/api/api.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
+#include <mutex>
 
 #include "base/crypto.h"
 #include "base/encoding.h"
@@ -26,6 +28,18 @@ bool sameOrigin(const http::Request& req, const std::string& public_url) {
   if (!host) return false;
   return *origin == "http://" + std::string(*host) || *origin == "https://" + std::string(*host);
 }
+
+// The access log: bare JSON lines on stdout, written through stdio's buffer and flushed every
+// second (and by every other log line), not with a write(2) per request.
+class AccessLogSink final : public spdlog::sinks::base_sink<std::mutex> {
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+  }
+  void flush_() override { std::fflush(stdout); }
+};
 
 std::string sanitizeRequestId(std::optional<std::string_view> given) {
   if (given && !given->empty() && given->size() <= 128) {
@@ -160,11 +174,11 @@ void Api::finish(http::Request& req, http::Response& res, const std::string& rou
   metrics_.observe(route, res.status, seconds);
   std::string path;
   appendJsonString(path, req.path.substr(0, 256));
-  // Its own sink: a pattern is per sink, and the access log is bare JSON lines.
   static auto access_log = [] {
-    auto logger = std::make_shared<spdlog::logger>(
-        "access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+    auto logger = std::make_shared<spdlog::logger>("access", std::make_shared<AccessLogSink>());
     logger->set_pattern("%v");
+    spdlog::register_logger(logger);
+    spdlog::flush_every(std::chrono::seconds(1));
     return logger;
   }();
   access_log->info(
@@ -208,14 +222,52 @@ http::Response Api::handle(http::Request& req) {
     spdlog::error("request {} threw: {}", req.request_id, e.what());
     res = http::problem(Error::internal(e.what()));
   }
+  complete(req, res, route_name, rate, start);
+  return res;
+}
+
+std::optional<http::Response> Api::handleFast(http::Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  if (req.method != "GET" || req.malformed_query) return std::nullopt;
+  auto authz = req.headers.get("authorization");
+  if (!authz || authz->rfind("Bearer ", 0) != 0) return std::nullopt;
+  if (auto host = req.headers.get("host"); host && services_.forwards.lookup(*host))
+    return std::nullopt;
+  auto m = router_.match(req.method, req.path);
+  if (!m.route || !m.route->fast || m.route->auth == Auth::kUser ||
+      m.route->auth == Auth::kOperator)
+    return std::nullopt;
+  Ctx ctx{req};
+  auto principal =
+      services_.workspaces.cachedKey(std::string(authz->substr(7)), req.remote_ip,
+                                     std::string(req.headers.get("user-agent").value_or("")));
+  if (!principal) return std::nullopt;
+  ctx.principal = std::move(*principal);
+  req.params = m.params;
+  auto res = m.route->fast(ctx);
+  if (!res) return std::nullopt;
+  req.request_id = sanitizeRequestId(req.headers.get("x-request-id"));
+  std::optional<RateLimiter::Decision> rate =
+      limiter_.take(ctx.principal.actorId(), services_.ctx.clock.nowSeconds());
+  if (!rate->allowed) {
+    Error e = Error::make(ErrorCode::kRateLimited, "request budget exhausted for this minute");
+    e.retry_after_seconds = int(rate->reset_seconds);
+    res = http::problem(e);
+  }
+  complete(req, *res, m.route->pattern, rate, start);
+  return res;
+}
+
+void Api::complete(http::Request& req, http::Response& res, const std::string& route,
+                   const std::optional<RateLimiter::Decision>& rate,
+                   std::chrono::steady_clock::time_point start) {
   if (rate) {
     res.headers.set("ratelimit-limit", std::to_string(rate->limit));
     res.headers.set("ratelimit-remaining", std::to_string(rate->remaining));
     res.headers.set("ratelimit-reset", std::to_string(rate->reset_seconds));
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  finish(req, res, route_name, secs);
-  return res;
+  finish(req, res, route, secs);
 }
 
 http::Response Api::reject(http::Request& req, int status, const std::string& detail) {

@@ -2,6 +2,8 @@
 // headers, access log and metrics around every handler.
 #pragma once
 
+#include <chrono>
+
 #include <memory>
 #include <string>
 
@@ -10,9 +12,9 @@
 #include "core/domains/domain_service.h"
 #include "core/domains/forward_map.h"
 #include "core/jobs/job_service.h"
+#include "core/mail/mail_queue.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
-#include "core/mail/mail_queue.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -46,6 +48,7 @@ class Api final : public server::HttpHandler {
 
   size_t bodyLimit(const std::string& method, const std::string& target) override;
   http::Response handle(http::Request& request) override;
+  std::optional<http::Response> handleFast(http::Request& request) override;
   http::Response reject(http::Request& request, int status, const std::string& detail) override;
 
   Metrics& metrics() { return metrics_; }
@@ -66,6 +69,10 @@ class Api final : public server::HttpHandler {
   Result<core::Principal> authenticate(http::Request& req, const Route& route);
   Result<http::Response> idempotent(Ctx& ctx, const Route& route, const std::string& principal_key);
   void finish(http::Request& req, http::Response& res, const std::string& route, double seconds);
+  // Rate-limit headers, then finish().
+  void complete(http::Request& req, http::Response& res, const std::string& route,
+                const std::optional<RateLimiter::Decision>& rate,
+                std::chrono::steady_clock::time_point start);
 
   ApiOptions options_;
   Services services_;

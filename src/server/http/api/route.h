@@ -32,6 +32,9 @@ struct Ctx {
 };
 
 using Handler = std::function<Result<http::Response>(Ctx&)>;
+// Answers from memory on the network thread, or nullopt to go to the worker pool and `handler`.
+// Must never block (no SQL, no file I/O) and must give the same answer `handler` would.
+using FastHandler = std::function<std::optional<http::Response>(Ctx&)>;
 
 struct Route {
   std::string method;
@@ -43,6 +46,7 @@ struct Route {
   Handler handler;
   bool json_body = true;  // unsafe methods take application/json
   int success_status = 200;
+  FastHandler fast;  // optional; GET routes with an API key only
 };
 
 }  // namespace mailjuke::api
