@@ -77,8 +77,14 @@ export async function checkFocusVisible(page, presses = 4) {
 
 // The page must not scroll sideways (works at the given width).
 export async function checkNoHorizontalScroll(page) {
-  const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  check(over <= 1, `no horizontal scrolling at ${page.viewportSize().width}px (overflow ${over}px)`);
+  const [over, culprit] = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const clipped = (e) => { for (let p = e.parentElement; p; p = p.parentElement) if (getComputedStyle(p).overflowX !== "visible") return true; return false; };
+    const wide = [...document.querySelectorAll("body *")].filter((e) => e.getBoundingClientRect().right > w + 1 && !clipped(e));
+    const leaf = wide.filter((e) => !wide.some((o) => o !== e && e.contains(o)))[0];
+    return [document.documentElement.scrollWidth - w, leaf ? leaf.outerHTML.slice(0, 120) : ""];
+  });
+  check(over <= 1, `no horizontal scrolling at ${page.viewportSize().width}px on ${page.url()} (overflow ${over}px: ${culprit})`);
 }
 
 // Every visible form control has an accessible name.

@@ -100,7 +100,7 @@ function Sessions() {
       ${(l) => html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">Device</th><th scope="col">IP</th><th scope="col">Signed in</th><th scope="col">Last seen</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>${l.data.map((s) => html`<tr><td>${s.browser} on ${s.device}${s.current ? html` <strong>(this browser)</strong>` : ""}</td><td>${s.ip}</td>
           <td>${when(s.created_at)}</td><td>${when(s.last_seen_at)}</td>
-          <td>${!s.current && html`<button type="button" class="btn small danger" onClick=${() => revoke(s)}>Sign out</button>`}</td></tr>`)}</tbody></table></div>`}
+          <td>${!s.current && html`<button type="button" class="btn small danger" onClick=${() => revoke(s)}>Sign out this device</button>`}</td></tr>`)}</tbody></table></div>`}
     <//>
   </section>`;
 }

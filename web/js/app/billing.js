@@ -70,7 +70,7 @@ function Subscription({ ws }) {
     <${FormError} error=${pv.error} fields=${["plan", "interval"]} />
     ${preview &&
     html`<div class="preview-box" aria-live="polite"><h3>What this costs now</h3>
-      ${lines.length > 0 && html`<table class="table compact"><tbody>${lines.map((l) => html`<tr><td>${l.description}</td><td class="num">${money(l.amount || l.total)}</td></tr>`)}</tbody></table>`}
+      ${lines.length > 0 && html`<div class="table-wrap"><table class="table compact"><tbody>${lines.map((l) => html`<tr><td>${l.description}</td><td class="num">${money(l.amount || l.total)}</td></tr>`)}</tbody></table></div>`}
       <p>Due now: <strong data-testid="proration-total">${total && typeof total === "object" ? money(total) : total != null ? cents(total) : "—"}</strong>
         ${preview.pays_with ? ` — paid with ${preview.pays_with}` : ""}</p>
       <button type="button" class="btn primary" onClick=${change.run} disabled=${change.busy}>Confirm the change</button>

@@ -145,25 +145,25 @@ function DomainDetail({ ws, d, reload }) {
       <p>At your registrar, either point the domain's nameservers to ours:</p>
       <ul class="plain">${d.ownership.or_delegate_to.map((ns) => html`<li><code>${ns}</code> <${CopyButton} text=${ns} what=${ns} /></li>`)}</ul>
       <p>or keep your DNS and create this TXT record to prove ownership (then also the records in the DNS table below):</p>
-      <table class="table"><thead><tr><th scope="col">Type</th><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
+      <div class="table-wrap"><table class="table"><thead><tr><th scope="col">Type</th><th scope="col">Name</th><th scope="col">Value</th></tr></thead>
         <tbody><tr><td>TXT</td><td><code>${d.ownership.txt_name}</code> <${CopyButton} text=${d.ownership.txt_name} what="record name" /></td>
-          <td><code>${d.ownership.txt_value}</code> <${CopyButton} text=${d.ownership.txt_value} what="record value" /></td></tr></tbody></table>
+          <td><code>${d.ownership.txt_value}</code> <${CopyButton} text=${d.ownership.txt_value} what="record value" /></td></tr></tbody></table></div>
     </section>`}
     <section class="card" aria-labelledby="ver-h"><h2 id="ver-h">Verification</h2>
       <button type="button" class="btn primary" onClick=${verify.run} disabled=${verify.busy}>${verify.busy ? "Checking…" : "Verify now"}</button>
       <${FormError} error=${verify.error} />
       ${check
         ? html`<p class="hint">Checked ${when(check.checked_at)}</p>
-          <table class="table"><thead><tr><th scope="col">Record</th><th scope="col">Status</th><th scope="col">Expected</th><th scope="col">Seen</th></tr></thead>
+          <div class="table-wrap"><table class="table"><thead><tr><th scope="col">Record</th><th scope="col">Status</th><th scope="col">Expected</th><th scope="col">Seen</th></tr></thead>
           <tbody>${check.checks.map((c) => html`<tr><td>${c.record}</td><td><${Badge}>${c.status}<//>${c.error ? html`<div class="hint">${c.error}</div>` : ""}</td>
-            <td><code>${c.expected}</code></td><td>${(c.seen || []).join(", ") || "—"}</td></tr>`)}</tbody></table>`
+            <td><code>${c.expected}</code></td><td>${(c.seen || []).join(", ") || "—"}</td></tr>`)}</tbody></table></div>`
         : html`<p class="hint">Not checked yet.</p>`}
     </section>
     <${DnsRecords} ws=${ws} d=${d} />
     <${MailSettings} ws=${ws} d=${d} reload=${reload} />
     <section class="card" aria-labelledby="dkim-h"><h2 id="dkim-h">DKIM keys</h2>
-      <table class="table"><thead><tr><th scope="col">Selector</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Retires</th></tr></thead>
-        <tbody>${(d.dkim || []).map((k) => html`<tr><td><code>${k.selector}</code></td><td><${Badge}>${k.status}<//></td><td>${when(k.created_at)}</td><td>${when(k.retire_after)}</td></tr>`)}</tbody></table>
+      <div class="table-wrap"><table class="table"><thead><tr><th scope="col">Selector</th><th scope="col">Status</th><th scope="col">Created</th><th scope="col">Retires</th></tr></thead>
+        <tbody>${(d.dkim || []).map((k) => html`<tr><td><code>${k.selector}</code></td><td><${Badge}>${k.status}<//></td><td>${when(k.created_at)}</td><td>${when(k.retire_after)}</td></tr>`)}</tbody></table></div>
       <p class="hint">Rotating publishes a new key; the old one stays published for a grace period so mail in flight still verifies.</p>
       <button type="button" class="btn" onClick=${rotate.run} disabled=${rotate.busy}>Rotate DKIM key</button>
       <${FormError} error=${rotate.error} />

@@ -219,10 +219,10 @@ function MailboxDetail({ ws, m, reload }) {
   return html`<h1>${m.address} <${Badge}>${m.status}<//></h1>
     <section class="card" aria-labelledby="conn-h"><h2 id="conn-h">Connection settings</h2>
       <div class="two">
-        <table class="table kv"><caption>SMTP (sending)</caption><tbody>
-          ${row("SMTP host", m.smtp.host)}${row("SMTP port", m.smtp.port)}${row("SMTP security", m.smtp.security)}${row("SMTP username", m.smtp.username)}</tbody></table>
-        <table class="table kv"><caption>IMAP (reading)</caption><tbody>
-          ${row("IMAP host", m.imap.host)}${row("IMAP port", m.imap.port)}${row("IMAP security", m.imap.security)}${row("IMAP username", m.imap.username)}</tbody></table>
+        <div class="table-wrap"><table class="table kv"><caption>SMTP (sending)</caption><tbody>
+          ${row("SMTP host", m.smtp.host)}${row("SMTP port", m.smtp.port)}${row("SMTP security", m.smtp.security)}${row("SMTP username", m.smtp.username)}</tbody></table></div>
+        <div class="table-wrap"><table class="table kv"><caption>IMAP (reading)</caption><tbody>
+          ${row("IMAP host", m.imap.host)}${row("IMAP port", m.imap.port)}${row("IMAP security", m.imap.security)}${row("IMAP username", m.imap.username)}</tbody></table></div>
       </div>
       <p>Password: ${password
         ? html`<code data-testid="password">${password}</code> <${CopyButton} text=${password} what="password" />`

@@ -30,8 +30,8 @@ function Centre({ me }) {
       <${Requests} p=${x} me=${me} reload=${reload} />
       ${x.holdings && html`<section class="card" aria-labelledby="hold-h"><h2 id="hold-h">What we hold and why</h2>
         ${Array.isArray(x.holdings)
-          ? html`<table class="table compact"><thead><tr><th scope="col">Data</th><th scope="col">Why</th><th scope="col">Kept</th></tr></thead>
-            <tbody>${x.holdings.map((h) => html`<tr><td>${h.category || h.table || h.name}${h.count != null ? ` (${h.count})` : ""}</td><td>${h.purpose || h.legal_basis || ""}</td><td>${h.retention || ""}</td></tr>`)}</tbody></table>`
+          ? html`<div class="table-wrap"><table class="table compact"><thead><tr><th scope="col">Data</th><th scope="col">Why</th><th scope="col">Kept</th></tr></thead>
+            <tbody>${x.holdings.map((h) => html`<tr><td>${h.category || h.table || h.name}${h.count != null ? ` (${h.count})` : ""}</td><td>${h.purpose || h.legal_basis || ""}</td><td>${h.retention || ""}</td></tr>`)}</tbody></table></div>`
           : html`<ul>${Object.entries(x.holdings).map(([k, v]) => html`<li>${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}</li>`)}</ul>`}
       </section>`}`}
   <//>`;
@@ -116,7 +116,7 @@ function Requests({ p, me, reload }) {
       ${latest.download_url && html` <a class="btn small" href=${latest.download_url} download>Download my data</a>`}</div>`}
     <h3>Your requests</h3>
     ${(p.requests || []).length === 0 ? html`<p class="hint">None yet.</p>`
-      : html`<table class="table compact"><thead><tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Received</th><th scope="col">Due</th></tr></thead>
-        <tbody>${p.requests.map((r) => html`<tr><td>${r.type}</td><td><${Badge}>${r.status}<//></td><td>${when(r.received_at)}</td><td>${day(r.due_at)}</td></tr>`)}</tbody></table>`}
+      : html`<div class="table-wrap"><table class="table compact"><thead><tr><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Received</th><th scope="col">Due</th></tr></thead>
+        <tbody>${p.requests.map((r) => html`<tr><td>${r.type}</td><td><${Badge}>${r.status}<//></td><td>${when(r.received_at)}</td><td>${day(r.due_at)}</td></tr>`)}</tbody></table></div>`}
   </section>`;
 }

@@ -41,8 +41,8 @@ export function Workspaces({ me }) {
   return html`<h1>Workspaces</h1>
     ${list.length === 0
       ? html`<${Empty}>You have no workspace yet. Create one to add domains and mailboxes.<//>`
-      : html`<table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Your role</th><th scope="col">Status</th></tr></thead>
-        <tbody>${list.map((w) => html`<tr><td><a href=${`/w/${w.id}`}>${w.name}</a></td><td>${w.role}</td><td><${Badge}>${w.status || "active"}<//></td></tr>`)}</tbody></table>`}
+      : html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Your role</th><th scope="col">Status</th></tr></thead>
+        <tbody>${list.map((w) => html`<tr><td><a href=${`/w/${w.id}`}>${w.name}</a></td><td>${w.role}</td><td><${Badge}>${w.status || "active"}<//></td></tr>`)}</tbody></table></div>`}
     <${CreateWorkspace} />`;
 }
 
@@ -111,7 +111,7 @@ export function Members({ ws, me }) {
     html`<h2>Invitations sent</h2><ul class="plain">${invites.map((i) => html`<li>${i.email} as ${i.role} — <${Badge}>${i.status}<//>, expires ${when(i.expires_at)}</li>`)}</ul>`}
     <${FormError} error=${rowError} />
     <${Loaded} data=${list} error=${err}>
-      ${(l) => html`<table class="table"><caption class="sr-only">Members</caption>
+      ${(l) => html`<div class="table-wrap"><table class="table"><caption class="sr-only">Members</caption>
         <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
         <tbody>${l.data.map((m) => html`<tr>
           <td>${m.name}</td><td>${m.email}</td>
@@ -119,7 +119,7 @@ export function Members({ ws, me }) {
             ${ROLES.map((r) => html`<option value=${r} selected=${r === m.role}>${r}</option>`)}</select></td>
           <td>${when(m.created_at)}</td>
           <td><button type="button" class="btn small danger" onClick=${() => remove(m)}>${m.user_id === me.id ? "Leave" : "Remove"}</button></td>
-        </tr>`)}</tbody></table>
+        </tr>`)}</tbody></table></div>
         <p class="hint">Roles: owner (everything), admin (all but billing ownership and deleting the workspace), member (domains, mailboxes, exports), billing (billing only), viewer (read-only, no credentials).</p>`}
     <//>`;
 }
@@ -162,9 +162,9 @@ export function ApiKeys({ ws }) {
     <${Loaded} data=${list} error=${err}>
       ${(l) => l.data.length === 0
         ? html`<${Empty}>No API keys yet.<//>`
-        : html`<table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        : html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>${l.data.map((k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.role}</td><td>${when(k.created_at)}</td><td>${when(k.last_used_at)}</td>
-            <td>${k.revoked_at ? html`<${Badge} kind="revoked">revoked<//>` : html`<button type="button" class="btn small danger" onClick=${() => revoke(k)}>Revoke</button>`}</td></tr>`)}</tbody></table>`}
+            <td>${k.revoked_at ? html`<${Badge} kind="revoked">revoked<//>` : html`<button type="button" class="btn small danger" onClick=${() => revoke(k)}>Revoke</button>`}</td></tr>`)}</tbody></table></div>`}
     <//>`;
 }
 
@@ -205,10 +205,10 @@ export function Activity({ ws }) {
     <${FormError} error=${err} fields=${[]} />
     ${!loading && pages.length === 0 && html`<${Empty}>No activity matches.<//>`}
     ${pages.length > 0 &&
-    html`<table class="table"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Actor</th><th scope="col">Target</th><th scope="col">From</th></tr></thead>
+    html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Actor</th><th scope="col">Target</th><th scope="col">From</th></tr></thead>
       <tbody>${pages.map((e) => html`<tr><td>${when(e.created_at)}</td><td><code>${e.action}</code></td>
         <td><button type="button" class="link" title="Filter by this actor" onClick=${() => { setActor(e.actor.id); setApplied({ action: applied.action, actor: e.actor.id }); }}>${e.actor.type} ${e.actor.id}</button></td>
-        <td>${e.target ? `${e.target.type} ${e.target.id || ""}` : "—"}</td><td>${e.ip || "—"}</td></tr>`)}</tbody></table>`}
+        <td>${e.target ? `${e.target.type} ${e.target.id || ""}` : "—"}</td><td>${e.ip || "—"}</td></tr>`)}</tbody></table></div>`}
     ${loading && html`<p class="loading" role="status">Loading…</p>`}
     ${cursor && !loading && html`<button type="button" class="btn" onClick=${() => load(cursor, false)}>Load more</button>`}`;
 }

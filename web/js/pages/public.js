@@ -69,10 +69,10 @@ export function Pricing() {
     <h2>Domain prices (per year)</h2>
     ${Object.keys(tld).length === 0
       ? html`<p class="loading" role="status">Loading domain prices…</p>`
-      : html`<table class="table narrow-table"><caption class="sr-only">Yearly domain prices by TLD</caption>
+      : html`<div class="table-wrap"><table class="table narrow-table"><caption class="sr-only">Yearly domain prices by TLD</caption>
           <thead><tr><th scope="col">TLD</th><th scope="col">Per year</th></tr></thead>
           <tbody>${Object.entries(tld).map(([t, p]) => html`<tr><td>.${t}</td><td>${money(p)}</td></tr>`)}</tbody>
-        </table>`}`;
+        </table></div>`}`;
 }
 
 // Mailboxes × months + domains = total: the smallest plan that holds the mailboxes.
@@ -165,8 +165,8 @@ export function Subprocessors() {
           { vendor: "Domain registrar", purpose: "domain registration (registrant data)", location: "varies by TLD" },
         ];
         return html`${!x && html`<${Notice}>The live list is not available right now; this is the standard list.<//>`}
-          <table class="table"><thead><tr><th scope="col">Vendor</th><th scope="col">Purpose</th><th scope="col">Location</th></tr></thead>
-          <tbody>${rows.map((r) => html`<tr><td>${r.vendor || r.name}</td><td>${r.purpose}</td><td>${r.location || r.country}${r.transfer_safeguard ? html`<div class="hint">${r.transfer_safeguard}</div>` : ""}</td></tr>`)}</tbody></table>`;
+          <div class="table-wrap"><table class="table"><thead><tr><th scope="col">Vendor</th><th scope="col">Purpose</th><th scope="col">Location</th></tr></thead>
+          <tbody>${rows.map((r) => html`<tr><td>${r.vendor || r.name}</td><td>${r.purpose}</td><td>${r.location || r.country}${r.transfer_safeguard ? html`<div class="hint">${r.transfer_safeguard}</div>` : ""}</td></tr>`)}</tbody></table></div>`;
       }}
     <//>`;
 }
