@@ -5,7 +5,9 @@ import fs from "node:fs";
 import path from "node:path";
 
 export const BASE = process.env.MJ_URL;
-const OUT = process.env.MJ_OUT || "/tmp/mailjuke-browser";
+// Screenshots of one script's steps: <MJ_OUT>/<script name>/, emptied at the start of a run.
+const OUT = path.join(process.env.MJ_OUT || "/tmp/mailjuke-browser", path.basename(process.argv[1], ".mjs"));
+fs.rmSync(OUT, { recursive: true, force: true });
 fs.mkdirSync(OUT, { recursive: true });
 
 export async function launch() {

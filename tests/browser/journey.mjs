@@ -64,8 +64,8 @@ try {
     check(/^\/w\/ws_/.test(wsPath), "on the workspace page: " + wsPath);
     await checkFocusVisible(page, 3);
   });
-  for (const name of domains) {
-    await step(page, `search and buy ${name}`, async () => {
+  for (const [i, name] of domains.entries()) {
+    await step(page, `search and buy domain ${i + 1}`, async () => {
       await page.goto(wsPath + "/domains");
       await page.getByLabel("Domain name").fill(name);
       await page.getByRole("button", { name: "Check availability" }).click();
