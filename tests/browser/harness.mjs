@@ -129,3 +129,17 @@ export function finish(problems) {
   }
   console.log("all checks passed");
 }
+
+// axe-core (npm) on the current page: no serious or critical violation. Injected through
+// page.evaluate (the DevTools protocol), so the page's CSP stays as strict as it is.
+const AXE = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+export async function checkA11y(page) {
+  const found = await page.evaluate(async (src) => {
+    if (!window.axe) (0, eval)(src);
+    const r = await window.axe.run(document, { resultTypes: ["violations"] });
+    return r.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  }, AXE);
+  check(found.length === 0, `accessibility on ${page.url()}: ${found.join("; ")}`);
+}

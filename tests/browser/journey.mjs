@@ -5,7 +5,7 @@
 // steps when the server has those APIs.
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { BASE, launch, watchedPage, step, check, checkFocusVisible, checkNoHorizontalScroll, checkLabels, outboxToken, finish } from "./harness.mjs";
+import { BASE, launch, watchedPage, step, check, checkFocusVisible, checkNoHorizontalScroll, checkLabels, checkA11y, outboxToken, finish } from "./harness.mjs";
 
 const email = `journey-${crypto.randomBytes(4).toString("hex")}@example.com`;
 const password = "correct-horse-battery-staple";
@@ -152,6 +152,24 @@ try {
       await settle(page);
     });
   }
+
+  await step(page, "dashboard pages: axe, focus, labels", async () => {
+    for (const sub of [wsPath, wsPath + "/domains", wsPath + "/mailboxes", wsPath + "/members", wsPath + "/api-keys",
+      wsPath + "/activity", wsPath + "/settings", wsPath + "/billing", "/app/account", "/app/privacy", "/app/workspaces"]) {
+      await page.goto(sub);
+      await page.locator("h1").first().waitFor();
+      await settle(page);
+      await checkLabels(page);
+      await checkA11y(page);
+    }
+    await page.goto(wsPath + "/domains");
+    await settle(page);
+    await page.getByRole("link", { name: domains[1], exact: true }).click();
+    await page.getByRole("heading", { name: "DNS records" }).waitFor();
+    await settle(page);
+    await checkA11y(page);
+    await checkFocusVisible(page, 6);
+  });
 
   // The same dashboard at 390 px in a second browser: sign in through the login form.
   const mobile = await watchedPage(browser, { width: 390, height: 844, name: "mobile" });

@@ -1,7 +1,7 @@
 // Public site at 1280 px and 390 px: every page renders without console errors, is keyboard
 // navigable with visible focus, labels its controls and does not scroll sideways; the cookie
 // banner offers accept / reject / choose equally and nothing optional is set before a choice.
-import { launch, watchedPage, step, check, checkFocusVisible, checkNoHorizontalScroll, checkLabels, finish } from "./harness.mjs";
+import { launch, watchedPage, step, check, checkFocusVisible, checkNoHorizontalScroll, checkLabels, checkA11y, finish } from "./harness.mjs";
 
 const PAGES = [["/", "Domains and mailboxes"], ["/pricing", "Pricing"], ["/privacy", "Privacy policy"], ["/terms", "Terms"],
   ["/subprocessors", "Subprocessors"], ["/contact", "Contact"], ["/signup", "Create your account"], ["/login", "Sign in"]];
@@ -21,6 +21,7 @@ try {
       check(boxes.every((b) => b[0] === boxes[0][0] && b[1] === boxes[0][1] && b[2] === boxes[0][2]), "accept / reject / choose equally prominent: " + JSON.stringify(boxes));
       const cookies = await context.cookies();
       check(cookies.length === 0, "no cookie before a choice: " + JSON.stringify(cookies));
+      await checkA11y(page);
     });
     await step(page, "choose: analytics only", async () => {
       await page.getByRole("button", { name: "Choose" }).click();
@@ -46,6 +47,7 @@ try {
         await page.waitForLoadState("networkidle");
         await page.waitForFunction(() => !document.querySelector(".loading"), null, { timeout: 10000 });
         await checkLabels(page);
+        if (width === 1280) await checkA11y(page);
         await checkNoHorizontalScroll(page);
         await checkFocusVisible(page, 3);
       });
