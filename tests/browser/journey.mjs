@@ -152,6 +152,18 @@ try {
       await settle(page);
     });
   }
+  if (has("workspaces/{ws}/invoices")) {
+    await step(page, "billing: download an invoice PDF", async () => {
+      await page.goto(wsPath + "/billing");
+      await settle(page);
+      const pdf = page.getByRole("link", { name: "PDF" }).first();
+      if (await pdf.count()) {
+        const [download] = await Promise.all([page.waitForEvent("download"), pdf.click()]);
+        const head = fs.readFileSync(await download.path()).subarray(0, 5).toString();
+        check(head === "%PDF-", "the invoice is a PDF");
+      } else console.log("    (no invoice yet on this server: nothing to download)");
+    });
+  }
 
   await step(page, "dashboard pages: axe, focus, labels", async () => {
     for (const sub of [wsPath, wsPath + "/domains", wsPath + "/mailboxes", wsPath + "/members", wsPath + "/api-keys",
@@ -247,7 +259,40 @@ try {
       check(fs.statSync(await download.path()).size > 0, "the export downloads");
     });
   }
+  if (has("me/privacy/requests")) {
+    await step(page, "privacy centre: delete my account", async () => {
+      await page.goto("/app/privacy");
+      await settle(page);
+      await page.getByRole("button", { name: "Delete my account…" }).click();
+      await page.getByText("This cannot be undone.").waitFor();
+      await page.getByLabel("Your password").fill(password);
+      await page.getByLabel("2FA code").fill(totp(secret, 3));
+      await page.getByLabel(/I understand/).check();
+      await page.getByRole("button", { name: "Delete my account", exact: true }).click();
+      await page.getByRole("heading", { name: /Domains and mailboxes/ }).waitFor();
+    });
+  }
   await context.close();
+
+  // The operator console, for an operator account.
+  const op = await watchedPage(browser, { width: 1280, height: 900, name: "operator" });
+  all.push(op.problems);
+  await step(op.page, "operator console", async () => {
+    const p = op.page;
+    await p.goto("/login?next=/app/operator");
+    await p.getByRole("button", { name: "Reject all" }).click();
+    await p.getByLabel("E-mail").fill(process.env.MJ_OPERATOR_EMAIL);
+    await p.getByLabel("Password").fill(process.env.MJ_OPERATOR_PASSWORD);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("heading", { name: "Operator console" }).waitFor();
+    await p.getByRole("tab", { name: "Mail queue" }).click();
+    await settle(p);
+    await p.getByRole("tab", { name: "Outbox" }).click();
+    await settle(p);
+    check(await p.getByText("verify_email").first().isVisible(), "the outbox lists the verification e-mail");
+    await checkA11y(p);
+  });
+  await op.context.close();
 } finally {
   await browser.close();
 }

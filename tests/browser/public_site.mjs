@@ -44,7 +44,6 @@ try {
         await page.locator("h1").first().waitFor();
         const h1 = await page.locator("h1").first().textContent();
         check(h1.includes(heading), `${url} heading "${h1}"`);
-        await page.waitForLoadState("networkidle");
         await page.waitForFunction(() => !document.querySelector(".loading"), null, { timeout: 10000 });
         await checkLabels(page);
         if (width === 1280) await checkA11y(page);
