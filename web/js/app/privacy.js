@@ -4,7 +4,7 @@ import { html, useState, useEffect } from "../lib.js";
 import { get, put, post, apiHas } from "../api.js";
 import { navigate } from "../router.js";
 import { signedOut } from "../session.js";
-import { Field, Check, FormError, useSubmit, useLoad, Loaded, Empty, Notice, Badge, when, day } from "../ui.js";
+import { Field, Select, Check, FormError, useSubmit, useLoad, Loaded, Empty, Notice, Badge, when, day } from "../ui.js";
 
 export function PrivacyCentre({ me }) {
   const [has, err] = useLoad(() => apiHas("GET", "me/privacy"), []);
@@ -31,7 +31,8 @@ function Centre({ me }) {
       ${x.holdings && html`<section class="card" aria-labelledby="hold-h"><h2 id="hold-h">What we hold and why</h2>
         ${Array.isArray(x.holdings)
           ? html`<div class="table-wrap"><table class="table compact"><thead><tr><th scope="col">Data</th><th scope="col">Why</th><th scope="col">Kept</th></tr></thead>
-            <tbody>${x.holdings.map((h) => html`<tr><td>${h.category || h.table || h.name}${h.count != null ? ` (${h.count})` : ""}</td><td>${h.purpose || h.legal_basis || ""}</td><td>${h.retention || ""}</td></tr>`)}</tbody></table></div>`
+            <tbody>${x.holdings.map((h) => html`<tr><td>${h.table || h.category || h.name}${h.rows != null ? ` (${h.rows} rows)` : ""}${Array.isArray(h.categories) && h.categories.length ? html`<div class="hint">${h.categories.join(", ")}</div>` : ""}</td>
+              <td>${h.purpose || ""}${h.legal_basis ? html`<div class="hint">${h.legal_basis}</div>` : ""}</td><td>${h.retention || ""}</td></tr>`)}</tbody></table></div>`
           : html`<ul>${Object.entries(x.holdings).map(([k, v]) => html`<li>${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}</li>`)}</ul>`}
       </section>`}`}
   <//>`;
@@ -64,9 +65,11 @@ function Requests({ p, me, reload }) {
   const [type, setType] = useState(null);
   const [latest, setLatest] = useState(null);
   const [sure, setSure] = useState(false);
+  const [purpose, setPurpose] = useState("product_analytics");
   const s = useSubmit(async () => {
     const body = { type, password };
     if (me.totp_enabled) body.totp_code = totp;
+    if (type === "objection") body.purpose = purpose;
     const r = await post("me/privacy/requests", body);
     setLatest(r);
     setPassword("");
@@ -102,11 +105,13 @@ function Requests({ p, me, reload }) {
       <button type="button" class=${"btn" + (t === "erasure" ? " danger" : "")} aria-expanded=${type === t ? "true" : "false"}
         onClick=${() => { setType(type === t ? null : t); setSure(false); }}>${label}…</button>
       ${type === t && html`<form onSubmit=${s.run} novalidate class="confirm">
+        ${t === "objection" && html`<${Select} label="Object to" name="purpose" value=${purpose} onChange=${setPurpose} error=${s.fieldError("purpose")}
+          options=${[["product_analytics", "Product analytics"], ["marketing", "Marketing"]]} />`}
         <p>Confirm it is you:</p>
         <${Field} label="Your password" name="password" type="password" autocomplete="current-password" value=${password} onInput=${setPassword} error=${s.fieldError("password")} />
         ${me.totp_enabled && html`<${Field} label="2FA code" name="totp_code" autocomplete="one-time-code" value=${totp} onInput=${setTotp} error=${s.fieldError("totp_code")} />`}
         ${t === "erasure" && html`<${Check} label="I understand my account and the workspaces I alone own will be deleted" name="sure" checked=${sure} onChange=${setSure} />`}
-        <${FormError} error=${s.error} fields=${["password", "totp_code", "type"]} />
+        <${FormError} error=${s.error} fields=${["password", "totp_code", "type", "purpose"]} />
         <button class=${"btn " + (t === "erasure" ? "danger" : "primary")} disabled=${s.busy || !password || (t === "erasure" && !sure)}>${t === "erasure" ? "Delete my account" : "Send request"}</button>
       </form>`}
     </div>`)}</div>

@@ -1,6 +1,7 @@
 // Dashboard shell: sidebar with workspace switcher, and the dashboard's routes.
 import { html, useState, useEffect } from "../lib.js";
-import { post } from "../api.js";
+import { post, getIf } from "../api.js";
+import { useLoad } from "../ui.js";
 import { match, navigate } from "../router.js";
 import { refreshMe, signedOut, lastWorkspace } from "../session.js";
 import * as ws from "./workspace.js";
@@ -70,6 +71,15 @@ export function AppShell({ path, me }) {
     setMenu(false);
   }, [path]);
   const wsInfo = (me.workspaces || []).find((w) => w.id === current);
+  // A changed privacy policy (material change) is shown until acknowledged.
+  const [privacy, , reloadPrivacy] = useLoad(() => getIf("me/privacy"), [me.id]);
+  const policy = privacy && privacy.policy;
+  const acknowledge = async () => {
+    try {
+      await post("me/privacy/policy-acknowledgements");
+    } catch {}
+    reloadPrivacy();
+  };
   const logout = async () => {
     try {
       await post("auth/logout");
@@ -109,6 +119,9 @@ export function AppShell({ path, me }) {
     <main id="main" class="app-main" tabindex="-1">
       ${!me.email_verified &&
       html`<div class="alert warn" role="status">Please verify your e-mail address: we sent you a link. Buying domains needs a verified address.</div>`}
+      ${policy && policy.acknowledged === false &&
+      html`<div class="alert info" role="status">Our privacy policy changed (version ${policy.current_version}).
+        <a href="/privacy">Read what changed</a> <button type="button" class="btn small" onClick=${acknowledge}>I have read it</button></div>`}
       ${wsInfo && wsInfo.status && wsInfo.status !== "active" &&
       html`<div class="alert warn" role="status">This workspace is ${wsInfo.status}.</div>`}
       ${page}

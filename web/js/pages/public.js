@@ -4,7 +4,9 @@ import { get, post, getIf, apiHas } from "../api.js";
 import { Field, Select, FormError, useSubmit, Loaded, useLoad, Notice, cents, money, day } from "../ui.js";
 
 export function Home() {
-  return html`<section class="hero">
+  const deleted = new URLSearchParams(location.search).get("account") === "deleted";
+  return html`${deleted && html`<${Notice} kind="success">Your account deletion request is received: you are signed out, and we e-mail you when it is done.<//>`}
+    <section class="hero">
       <h1>Domains and mailboxes ready for outbound e-mail, in minutes</h1>
       <p class="lead">MailJuke buys or connects your domains, publishes correct MX, SPF, DKIM and
         DMARC records from its own nameservers, and hosts the mailboxes your sequencer sends from.
