@@ -119,6 +119,26 @@ try {
     const clip = await page.evaluate(() => navigator.clipboard.readText());
     check(/SMTP host: \S+/.test(clip) && /SMTP port: \d+/.test(clip) && /SMTP password: \S{20,}/.test(clip), "clipboard has the SMTP settings: " + clip.slice(0, 120));
   });
+  await step(page, "bulk add domains: live progress and per-row results", async () => {
+    await page.goto(wsPath + "/domains");
+    await page.getByRole("tab", { name: "Bulk add" }).click();
+    await page.getByLabel(/Domain names/).fill(`bulk-${tag}.org\nnot a domain`);
+    await page.getByRole("button", { name: "Add 2 domains" }).click();
+    await page.locator(".progress .pct", { hasText: "100 %" }).waitFor({ timeout: 60000 });
+    await page.getByText("1 succeeded, 1 failed.").waitFor({ timeout: 30000 });
+    check((await page.locator("tr.row-failed").count()) === 1, "the bad row is marked failed");
+    await page.getByRole("link", { name: `bulk-${tag}.org`, exact: true }).waitFor();
+  });
+  await step(page, "connect an external domain: records and verify", async () => {
+    await page.getByRole("tab", { name: "Connect a domain you own" }).click();
+    await page.getByRole("textbox", { name: "Domain you own" }).fill(`own-${tag}.com`);
+    await page.getByRole("button", { name: "Connect", exact: true }).click();
+    await page.getByRole("heading", { name: `Connect own-${tag}.com` }).waitFor();
+    check((await page.getByText(`_mailjuke-challenge.own-${tag}.com`).count()) === 1, "the TXT record name is shown");
+    await page.getByRole("button", { name: "Verify now" }).click();
+    await page.getByText("Checked").waitFor();
+    check((await page.locator("#ver-h ~ .table-wrap tbody tr").count()) >= 1, "per-record status rows");
+  });
   await step(page, "invite a member", async () => {
     await page.goto(wsPath + "/members");
     await page.getByLabel("E-mail", { exact: true }).fill(`teammate-${tag}@example.com`);

@@ -83,7 +83,7 @@ function BulkAdd({ ws, onDone }) {
   const [text, setText] = useState("");
   const [source, setSource] = useState("purchase");
   const [job, setJob] = useState(null);
-  const names = text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+  const names = text.split(/[\n,;]+/).map((s) => s.trim()).filter(Boolean);
   const s = useSubmit(async () => {
     const j = await post(`workspaces/${ws}/domains/bulk`, { names, source });
     setJob(j);
