@@ -4,7 +4,8 @@
 import { launch, watchedPage, step, check, checkFocusVisible, checkNoHorizontalScroll, checkLabels, checkA11y, finish } from "./harness.mjs";
 
 const PAGES = [["/", "Domains and mailboxes"], ["/pricing", "Pricing"], ["/privacy", "Privacy policy"], ["/terms", "Terms"],
-  ["/subprocessors", "Subprocessors"], ["/contact", "Contact"], ["/signup", "Create your account"], ["/login", "Sign in"]];
+  ["/subprocessors", "Subprocessors"], ["/contact", "Contact"], ["/signup", "Create your account"], ["/login", "Sign in"], ["/reset-password", "Reset your password"],
+  ["/invitations/accept?token=example", "Join a workspace"]];
 
 const browser = await launch();
 const all = [];

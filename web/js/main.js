@@ -20,6 +20,7 @@ const publicRoutes = [
   ["/verify-email", auth.VerifyEmail, "Verify your e-mail"],
   ["/reset-password", auth.ResetPassword, "Reset your password"],
   ["/accept-invitation", auth.AcceptInvitation, "Join a workspace"],
+  ["/invitations/accept", auth.AcceptInvitation, "Join a workspace"],
 ];
 
 function PublicHeader({ me }) {
