@@ -136,7 +136,7 @@ try {
     await page.getByRole("heading", { name: `Connect own-${tag}.com` }).waitFor();
     check((await page.getByText(`_mailjuke-challenge.own-${tag}.com`).count()) === 1, "the TXT record name is shown");
     await page.getByRole("button", { name: "Verify now" }).click();
-    await page.getByText("Checked").waitFor();
+    await page.getByText(/^Checked /).waitFor();
     check((await page.locator("#ver-h ~ .table-wrap tbody tr").count()) >= 1, "per-record status rows");
   });
   await step(page, "invite a member", async () => {
@@ -162,6 +162,11 @@ try {
     await page.getByRole("button", { name: "Filter" }).click();
     await page.locator("tbody code", { hasText: "api_key.create" }).first().waitFor();
     check((await page.locator("tbody tr").count()) === 1, "one api_key.create event");
+  });
+  await step(page, "owner accepts the DPA", async () => {
+    await page.goto(wsPath + "/settings");
+    await page.getByRole("button", { name: "Accept the DPA" }).click();
+    await page.getByText(/^Accepted \(version/).waitFor();
   });
   if (has("workspaces/{ws}/wallet")) {
     await step(page, "billing: top up the wallet", async () => {

@@ -4,6 +4,12 @@ export function setCsrf(token) {
   csrf = token || null;
 }
 
+// Called when a signed-in call answers 401 (session expired or revoked elsewhere).
+let onUnauthorized = null;
+export function setUnauthorizedHandler(f) {
+  onUnauthorized = f;
+}
+
 export class ApiError extends Error {
   constructor(status, problem) {
     super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
@@ -31,7 +37,11 @@ export async function api(method, path, body, headers = {}) {
   if (res.status === 204) return null;
   const type = res.headers.get("content-type") || "";
   const data = type.includes("json") ? await res.json().catch(() => null) : await res.text();
-  if (!res.ok) throw new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+  if (!res.ok) {
+    const err = new ApiError(res.status, typeof data === "object" ? data : { detail: data });
+    if (res.status === 401 && csrf && !path.startsWith("auth/") && onUnauthorized) onUnauthorized(err);
+    throw err;
+  }
   return data;
 }
 

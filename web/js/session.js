@@ -1,6 +1,6 @@
 // Who is signed in (GET /api/v1/me) and the current workspace; a tiny observable store.
 import { useEffect, useState } from "./lib.js";
-import { get, setCsrf, ApiError } from "./api.js";
+import { get, setCsrf, ApiError, setUnauthorizedHandler } from "./api.js";
 
 let state = { loaded: false, me: null };
 const subs = new Set();
@@ -37,6 +37,16 @@ export async function refreshMe(force = false) {
   }
   return state.me;
 }
+
+// A session that ends while the dashboard is open: back to the sign-in page.
+// (A 401 can also be a wrong password in a re-authenticating form: check the session first.)
+setUnauthorizedHandler(async () => {
+  const r = await fetch("/api/v1/me", { credentials: "same-origin" });
+  if (r.status !== 401) return;
+  signedOut();
+  if (location.pathname.startsWith("/app") || location.pathname.startsWith("/w/"))
+    location.assign("/login?next=" + encodeURIComponent(location.pathname));
+});
 
 export function signedOut() {
   hint.set(false);
