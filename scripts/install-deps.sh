@@ -18,8 +18,9 @@ test_pkgs=(
 bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix)  # postfix: smtp-source too
 
 # npm packages: the site's libraries (web/, served under /vendor/) for every group that builds,
-# playwright-core (tests/browser/, drives /usr/bin/chromium) for the test group. Installed from
-# the lock files when node_modules is missing. Node itself comes from Debian unless present.
+# playwright-core and axe-core (tests/browser/, driving /usr/bin/chromium) for the test group.
+# Installed from the lock files when node_modules is missing or came from another lock file.
+# Node itself comes from Debian unless present.
 npm_dirs=()
 want=()
 for group in "${@:-build}"; do
@@ -34,9 +35,11 @@ done
 root=$(cd "$(dirname "$0")/.." && pwd)
 install_npm() {
   for d in "${npm_dirs[@]}"; do
-    [ -d "$root/$d/node_modules" ] && continue
+    # A copy of the lock file marks what node_modules was installed from: reinstall on change.
+    cmp -s "$root/$d/package-lock.json" "$root/$d/node_modules/.mailjuke-lock" && continue
     echo "install-deps: npm ci in $d"
-    (cd "$root/$d" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$root/$d" && npm ci --no-audit --no-fund --loglevel=error &&
+      cp package-lock.json node_modules/.mailjuke-lock)
   done
 }
 
