@@ -109,7 +109,7 @@ function Requests({ p, me, reload }) {
           options=${[["product_analytics", "Product analytics"], ["marketing", "Marketing"]]} />`}
         <p>Confirm it is you:</p>
         <${Field} label="Your password" name="password" type="password" autocomplete="current-password" value=${password} onInput=${setPassword} error=${s.fieldError("password")} />
-        ${me.totp_enabled && html`<${Field} label="2FA code" name="totp_code" autocomplete="one-time-code" value=${totp} onInput=${setTotp} error=${s.fieldError("totp_code")} />`}
+        ${me.totp_enabled && html`<${Field} label="2FA code (or a recovery code)" name="totp_code" autocomplete="one-time-code" value=${totp} onInput=${setTotp} error=${s.fieldError("totp_code")} />`}
         ${t === "erasure" && html`<${Check} label="I understand my account and the workspaces I alone own will be deleted" name="sure" checked=${sure} onChange=${setSure} />`}
         <${FormError} error=${s.error} fields=${["password", "totp_code", "type", "purpose"]} />
         <button class=${"btn " + (t === "erasure" ? "danger" : "primary")} disabled=${s.busy || !password || (t === "erasure" && !sure)}>${t === "erasure" ? "Delete my account" : "Send request"}</button>
