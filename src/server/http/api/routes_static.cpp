@@ -18,6 +18,8 @@ const char* contentType(const std::string& ext) {
   if (ext == ".svg") return "image/svg+xml";
   if (ext == ".png") return "image/png";
   if (ext == ".ico") return "image/x-icon";
+  if (ext == ".webmanifest") return "application/manifest+json";
+  if (ext == ".woff2") return "font/woff2";
   if (ext == ".txt") return "text/plain; charset=utf-8";
   return "application/octet-stream";
 }
@@ -56,6 +58,14 @@ void addStaticRoutes(Api& api) {
   auto page = [&api](Ctx& c) -> Result<http::Response> {
     std::string rel = c.req.path.size() > 1 ? c.req.path.substr(1) : "";
     if (rel.rfind("api/", 0) == 0) return Error::notFound("API route");
+    // Libraries installed by npm in web/ (scripts/install-deps.sh) are served from
+    // /vendor/<package>/...; only the packages the pages import, never the rest of node_modules.
+    if (rel.rfind("vendor/", 0) == 0) {
+      std::string pkg = rel.substr(
+          7, rel.find('/', 7) == std::string::npos ? std::string::npos : rel.find('/', 7) - 7);
+      if (pkg != "htm" && pkg != "uplot") return Error::notFound("file");
+      return serveFile(api, c.req, "node_modules/" + rel.substr(7));
+    }
     return serveFile(api, c.req, rel);
   };
   api.add({"GET", "/", "Home page", "static", Auth::kPublic, 0, page, false});

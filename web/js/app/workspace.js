@@ -1,0 +1,264 @@
+// Workspaces: list/create, overview, members and invitations, API keys, activity, settings.
+import { html, useState, useEffect } from "../lib.js";
+import { get, post, patch, del } from "../api.js";
+import { navigate } from "../router.js";
+import { refreshMe, lastWorkspace } from "../session.js";
+import { Field, Select, FormError, useSubmit, useLoad, Loaded, Empty, CopyButton, Notice, Badge, when, Modal } from "../ui.js";
+
+export const ROLES = ["owner", "admin", "member", "billing", "viewer"];
+
+export function Home({ me }) {
+  useEffect(() => {
+    const list = me.workspaces || [];
+    const last = lastWorkspace.get();
+    const pick = list.find((w) => w.id === last) || list[0];
+    navigate(pick ? `/w/${pick.id}` : "/app/workspaces", true);
+  }, []);
+  return null;
+}
+
+function CreateWorkspace() {
+  const [name, setName] = useState("");
+  const [region, setRegion] = useState("eu");
+  const s = useSubmit(async () => {
+    const w = await post("workspaces", { name, data_region: region });
+    await refreshMe();
+    lastWorkspace.set(w.id);
+    navigate(`/w/${w.id}`);
+  });
+  return html`<form class="card" onSubmit=${s.run} novalidate aria-labelledby="new-ws-h">
+    <h2 id="new-ws-h">New workspace</h2>
+    <p class="hint">A workspace holds domains, mailboxes, members and billing — one per client or brand.</p>
+    <${Field} label="Workspace name" name="name" value=${name} onInput=${setName} error=${s.fieldError("name")} required />
+    <${Select} label="Data region" name="data_region" value=${region} onChange=${setRegion} options=${[["eu", "European Union"], ["us", "United States"]]} error=${s.fieldError("data_region")} />
+    <${FormError} error=${s.error} fields=${["name", "data_region"]} />
+    <button class="btn primary" disabled=${s.busy}>Create workspace</button>
+  </form>`;
+}
+
+export function Workspaces({ me }) {
+  const list = me.workspaces || [];
+  return html`<h1>Workspaces</h1>
+    ${list.length === 0
+      ? html`<${Empty}>You have no workspace yet. Create one to add domains and mailboxes.<//>`
+      : html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Your role</th><th scope="col">Status</th></tr></thead>
+        <tbody>${list.map((w) => html`<tr><td><a href=${`/w/${w.id}`}>${w.name}</a></td><td>${w.role}</td><td><${Badge}>${w.status || "active"}<//></td></tr>`)}</tbody></table></div>`}
+    <${CreateWorkspace} />`;
+}
+
+export function Overview({ ws }) {
+  const [data, err] = useLoad(async () => {
+    const [w, d, m] = await Promise.all([get(`workspaces/${ws}`), get(`workspaces/${ws}/domains?limit=200`), get(`workspaces/${ws}/mailboxes?limit=200`)]);
+    return { w, domains: d.data, mailboxes: m.data, moreMailboxes: !!m.next_cursor };
+  }, [ws]);
+  return html`<${Loaded} data=${data} error=${err}>
+    ${(x) => html`<h1>${x.w.name}</h1>
+      <div class="stats">
+        <div class="stat"><span class="num">${x.domains.length}</span> domains</div>
+        <div class="stat"><span class="num">${x.mailboxes.length}${x.moreMailboxes ? "+" : ""}</span> mailboxes</div>
+        <div class="stat"><span class="num">${x.domains.filter((d) => d.status !== "active").length}</span> domains need attention</div>
+      </div>
+      ${x.domains.length === 0
+        ? html`<${Empty}><p>Start by adding a domain: buy a new one or connect one you own.</p><a class="btn primary" href=${`/w/${ws}/domains`}>Add a domain</a><//>`
+        : x.mailboxes.length === 0
+        ? html`<${Empty}><p>Your domains are ready. Create mailboxes in bulk from a list of names.</p><a class="btn primary" href=${`/w/${ws}/mailboxes`}>Create mailboxes</a><//>`
+        : html`<p><a class="btn" href=${`/w/${ws}/domains`}>Domains</a> <a class="btn" href=${`/w/${ws}/mailboxes`}>Mailboxes</a></p>`}`}
+  <//>`;
+}
+
+export function Members({ ws, me }) {
+  const [list, err, reload] = useLoad(() => get(`workspaces/${ws}/members?limit=200`), [ws]);
+  const [invites, setInvites] = useState([]);
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState("member");
+  const [rowError, setRowError] = useState(null);
+  const invite = useSubmit(async () => {
+    const inv = await post(`workspaces/${ws}/members`, { email, role });
+    setInvites([inv, ...invites]);
+    setEmail("");
+  });
+  const change = async (m, r) => {
+    setRowError(null);
+    try {
+      await patch(`workspaces/${ws}/members/${m.id}`, { role: r });
+      reload();
+    } catch (e) {
+      setRowError(e);
+    }
+  };
+  const remove = async (m) => {
+    if (!confirm(`Remove ${m.email} from this workspace?`)) return;
+    setRowError(null);
+    try {
+      await del(`workspaces/${ws}/members/${m.id}`);
+      if (m.user_id === me.id) {
+        await refreshMe();
+        navigate("/app");
+      } else reload();
+    } catch (e) {
+      setRowError(e);
+    }
+  };
+  return html`<h1>Members</h1>
+    <form class="card inline-form" onSubmit=${invite.run} novalidate aria-labelledby="inv-h">
+      <h2 id="inv-h">Invite someone</h2>
+      <${Field} label="E-mail" name="email" type="email" value=${email} onInput=${setEmail} error=${invite.fieldError("email")} />
+      <${Select} label="Role" name="role" value=${role} onChange=${setRole} options=${ROLES} error=${invite.fieldError("role")} />
+      <button class="btn primary" disabled=${invite.busy}>Send invitation</button>
+      <${FormError} error=${invite.error} fields=${["email", "role"]} />
+    </form>
+    ${invites.length > 0 &&
+    html`<h2>Invitations sent</h2><ul class="plain">${invites.map((i) => html`<li>${i.email} as ${i.role} — <${Badge}>${i.status}<//>, expires ${when(i.expires_at)}</li>`)}</ul>`}
+    <${FormError} error=${rowError} />
+    <${Loaded} data=${list} error=${err}>
+      ${(l) => html`<div class="table-wrap"><table class="table"><caption class="sr-only">Members</caption>
+        <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th><th scope="col">Since</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        <tbody>${l.data.map((m) => html`<tr>
+          <td>${m.name}</td><td>${m.email}</td>
+          <td><select aria-label=${"Role of " + m.email} value=${m.role} onChange=${(e) => change(m, e.target.value)}>
+            ${ROLES.map((r) => html`<option value=${r} selected=${r === m.role}>${r}</option>`)}</select></td>
+          <td>${when(m.created_at)}</td>
+          <td><button type="button" class="btn small danger" onClick=${() => remove(m)}>${m.user_id === me.id ? "Leave" : "Remove"}</button></td>
+        </tr>`)}</tbody></table></div>
+        <p class="hint">Roles: owner (everything), admin (all but billing ownership and deleting the workspace), member (domains, mailboxes, exports), billing (billing only), viewer (read-only, no credentials).</p>`}
+    <//>`;
+}
+
+export function ApiKeys({ ws }) {
+  const [list, err, reload] = useLoad(() => get(`workspaces/${ws}/api-keys?limit=200`), [ws]);
+  const [name, setName] = useState("");
+  const [role, setRole] = useState("member");
+  const [created, setCreated] = useState(null);
+  const [rowError, setRowError] = useState(null);
+  const s = useSubmit(async () => {
+    const k = await post(`workspaces/${ws}/api-keys`, { name, role });
+    setCreated(k);
+    setName("");
+    reload();
+  });
+  const revoke = async (k) => {
+    if (!confirm(`Revoke the key "${k.name}"? Programs using it stop working at once.`)) return;
+    try {
+      await del(`workspaces/${ws}/api-keys/${k.id}`);
+      reload();
+    } catch (e) {
+      setRowError(e);
+    }
+  };
+  return html`<h1>API keys</h1>
+    <p>Keys act for this workspace with the role you give them: <code>Authorization: Bearer mj_…</code>. See the <a href="/api/openapi.json">API reference</a>.</p>
+    <form class="card inline-form" onSubmit=${s.run} novalidate aria-labelledby="key-h">
+      <h2 id="key-h">New key</h2>
+      <${Field} label="Name" name="name" value=${name} onInput=${setName} error=${s.fieldError("name")} />
+      <${Select} label="Role" name="role" value=${role} onChange=${setRole} options=${ROLES.filter((r) => r !== "owner")} error=${s.fieldError("role")} />
+      <button class="btn primary" disabled=${s.busy}>Create key</button>
+      <${FormError} error=${s.error} fields=${["name", "role"]} />
+    </form>
+    ${created &&
+    html`<div class="alert success" role="status"><p><strong>Copy this key now — it is shown only once.</strong></p>
+      <p class="secret"><code data-testid="new-key">${created.key}</code> <${CopyButton} text=${created.key} what="API key" /></p>
+      <button type="button" class="btn small" onClick=${() => setCreated(null)}>I have stored it</button></div>`}
+    <${FormError} error=${rowError} />
+    <${Loaded} data=${list} error=${err}>
+      ${(l) => l.data.length === 0
+        ? html`<${Empty}>No API keys yet.<//>`
+        : html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">Name</th><th scope="col">Prefix</th><th scope="col">Role</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+          <tbody>${l.data.map((k) => html`<tr><td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${k.role}</td><td>${when(k.created_at)}</td><td>${when(k.last_used_at)}</td>
+            <td>${k.revoked_at ? html`<${Badge} kind="revoked">revoked<//>` : html`<button type="button" class="btn small danger" onClick=${() => revoke(k)}>Revoke</button>`}</td></tr>`)}</tbody></table></div>`}
+    <//>`;
+}
+
+export function Activity({ ws }) {
+  const [action, setAction] = useState("");
+  const [actor, setActor] = useState("");
+  const [applied, setApplied] = useState({ action: "", actor: "" });
+  const [pages, setPages] = useState([]);
+  const [cursor, setCursor] = useState(null);
+  const [err, setErr] = useState(null);
+  const [loading, setLoading] = useState(true);
+  const load = async (cur, reset) => {
+    setLoading(true);
+    setErr(null);
+    try {
+      const q = new URLSearchParams({ limit: "50" });
+      if (applied.action) q.set("action", applied.action);
+      if (applied.actor) q.set("actor", applied.actor);
+      if (cur) q.set("cursor", cur);
+      const r = await get(`workspaces/${ws}/audit-events?${q}`);
+      setPages(reset ? r.data : [...pages, ...r.data]);
+      setCursor(r.next_cursor);
+    } catch (e) {
+      setErr(e);
+    } finally {
+      setLoading(false);
+    }
+  };
+  useEffect(() => {
+    load(null, true);
+  }, [ws, applied]);
+  return html`<h1>Activity</h1>
+    <form class="filters" onSubmit=${(e) => { e.preventDefault(); setApplied({ action: action.trim(), actor: actor.trim() }); }}>
+      <${Field} label="Action" name="action" value=${action} onInput=${setAction} placeholder="e.g. mailbox.create" />
+      <${Field} label="Actor id" name="actor" value=${actor} onInput=${setActor} placeholder="usr_… or key_…" />
+      <button class="btn">Filter</button>
+    </form>
+    <${FormError} error=${err} fields=${[]} />
+    ${!loading && pages.length === 0 && html`<${Empty}>No activity matches.<//>`}
+    ${pages.length > 0 &&
+    html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">When</th><th scope="col">Action</th><th scope="col">Actor</th><th scope="col">Target</th><th scope="col">From</th></tr></thead>
+      <tbody>${pages.map((e) => html`<tr><td>${when(e.created_at)}</td><td><code>${e.action}</code></td>
+        <td><button type="button" class="link" title="Filter by this actor" onClick=${() => { setActor(e.actor.id); setApplied({ action: applied.action, actor: e.actor.id }); }}>${e.actor.type} ${e.actor.id}</button></td>
+        <td>${e.target ? `${e.target.type} ${e.target.id || ""}` : "—"}</td><td>${e.ip || "—"}</td></tr>`)}</tbody></table></div>`}
+    ${loading && html`<p class="loading" role="status">Loading…</p>`}
+    ${cursor && !loading && html`<button type="button" class="btn" onClick=${() => load(cursor, false)}>Load more</button>`}`;
+}
+
+export function Settings({ ws, me }) {
+  const [w, err, reload] = useLoad(() => get(`workspaces/${ws}`), [ws]);
+  return html`<h1>Workspace settings</h1><${Loaded} data=${w} error=${err}>${(x) => html`<${SettingsForm} w=${x} reload=${reload} me=${me} />`}<//>`;
+}
+
+function SettingsForm({ w, reload }) {
+  const [name, setName] = useState(w.name);
+  const [confirmName, setConfirmName] = useState("");
+  const [deleting, setDeleting] = useState(false);
+  const s = useSubmit(async () => {
+    await patch(`workspaces/${w.id}`, { name });
+    await refreshMe();
+    reload();
+  });
+  const dpa = useSubmit(async () => {
+    await patch(`workspaces/${w.id}`, { dpa_accepted_version: "2026-01" });
+    reload();
+  });
+  const d = useSubmit(async () => {
+    await del(`workspaces/${w.id}`, { confirm_name: confirmName });
+    await refreshMe();
+    navigate("/app/workspaces");
+  });
+  return html`<form class="card" onSubmit=${s.run} novalidate>
+      <h2>General</h2>
+      <${Field} label="Name" name="name" value=${name} onInput=${setName} error=${s.fieldError("name")} />
+      <p>Data region: <strong>${w.data_region}</strong></p>
+      <${FormError} error=${s.error} fields=${["name"]} />
+      <button class="btn primary" disabled=${s.busy}>Save</button>
+    </form>
+    <section class="card" aria-labelledby="dpa-h"><h2 id="dpa-h">Data processing agreement</h2>
+      ${w.dpa && w.dpa.accepted_at
+        ? html`<p>Accepted (version ${w.dpa.version}) on ${when(w.dpa.accepted_at)}.</p>`
+        : w.role === "owner"
+        ? html`<p>As the owner you can accept our DPA (Art. 28 GDPR) for this workspace. It covers the personal data in your mailboxes and contacts.</p>
+          <${FormError} error=${dpa.error} /><button type="button" class="btn" onClick=${dpa.run} disabled=${dpa.busy}>Accept the DPA</button>`
+        : html`<p>Not accepted yet; only the workspace owner can accept it.</p>`}
+    </section>
+    ${w.role === "owner" &&
+    html`<section class="card danger-zone" aria-labelledby="del-h"><h2 id="del-h">Delete this workspace</h2>
+      <p>Deletes its domains' DNS, every mailbox and message, API keys and members' access. Invoices are kept as the law requires.</p>
+      ${!deleting
+        ? html`<button type="button" class="btn danger" onClick=${() => setDeleting(true)}>Delete workspace…</button>`
+        : html`<form onSubmit=${d.run} novalidate>
+          <${Field} label=${`Type "${w.name}" to confirm`} name="confirm_name" value=${confirmName} onInput=${setConfirmName} error=${d.fieldError("confirm_name")} />
+          <${FormError} error=${d.error} fields=${["confirm_name"]} />
+          <button class="btn danger" disabled=${d.busy || confirmName !== w.name}>Delete for good</button></form>`}
+    </section>`}`;
+}
