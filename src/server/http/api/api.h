@@ -10,9 +10,10 @@
 #include "core/domains/domain_service.h"
 #include "core/domains/forward_map.h"
 #include "core/jobs/job_service.h"
+#include "core/mail/mail_queue.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
-#include "core/mail/mail_queue.h"
+#include "core/privacy/privacy_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -38,6 +39,7 @@ struct Services {
   core::MailboxService& mailboxes;
   core::MailboxBulk& mailbox_bulk;
   core::MailQueue& mail_queue;
+  core::privacy::PrivacyService& privacy;
 };
 
 class Api final : public server::HttpHandler {
@@ -84,6 +86,8 @@ void addDomainRoutes(Api& api);
 void addMailboxRoutes(Api& api);
 void addJobRoutes(Api& api);
 void addMailQueueRoutes(Api& api);
+void addPrivacyRoutes(Api& api);
+void addPrivacyAdminRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);
