@@ -50,9 +50,11 @@ class WorkspaceService {
 
   Result<Page> audit(const Principal& p, AuditQuery q);
 
+  // Clears this node's API key cache (after revocations made elsewhere, e.g. an erasure).
+  void forgetKeys();
+
  private:
   Json workspaceJson(const store::Row& r, Role role) const;
-  void forgetKeys();
   CoreContext& ctx_;
   // Cache of key digest → principal, so an API call does not query the key on every request.
   // Entries live 10 s; revocation and workspace deletion clear it on this node at once (other

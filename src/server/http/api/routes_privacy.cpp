@@ -113,7 +113,7 @@ void addMyPrivacyRoutes(Api& api) {
            "A data subject request (access, portability, rectification, erasure, restriction, "
            "objection); the body re-authenticates (password, totp_code)",
            "privacy", Auth::kUser, 16 * 1024,
-           [&privacy](Ctx& c) -> Result<http::Response> {
+           [&privacy, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto in,
                            JsonInput::from(c.body, {"type", "password", "totp_code", "purpose",
                                                     "name", "company", "message"}));
@@ -126,6 +126,8 @@ void addMyPrivacyRoutes(Api& api) {
              MJ_TRY_ASSIGN(r.company, in.nullableStr("company", 800));
              MJ_TRY_ASSIGN(r.message, in.optStr("message", 4000));
              MJ_TRY_ASSIGN(auto j, privacy.createRequest(c.principal, r));
+             // Erasure revoked the person's API keys: drop them from the key cache at once.
+             if (r.type == "erasure") api.services().workspaces.forgetKeys();
              return jsonResponse(202, j);
            },
            true, 202});
