@@ -8,7 +8,7 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost1.74-dev libssl-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libidn2-dev libpsl-dev libqrencode-dev libgmime-3.0-dev libgtest-dev libgmock-dev
+  libidn2-dev libpsl-dev libqrencode-dev libzip-dev libgmime-3.0-dev libgtest-dev libgmock-dev
 )
 test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd

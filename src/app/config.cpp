@@ -76,6 +76,10 @@ std::vector<Key> keysOf(Config& c) {
       {"security", "password_hash_mem_kib", &c.security.password_hash_mem_kib},
       {"security", "password_hash_ops", &c.security.password_hash_ops},
       {"security", "rate_limit_per_minute", &c.security.rate_limit_per_minute},
+      {"privacy", "legal_retention_years", &c.privacy.legal_retention_years},
+      {"privacy", "workspace_grace_days", &c.privacy.workspace_grace_days},
+      {"privacy", "export_valid_days", &c.privacy.export_valid_days},
+      {"privacy", "policy_file", &c.privacy.policy_file},
   };
 }
 
@@ -140,6 +144,9 @@ Status validate(const Config& c) {
   MJ_TRY(positive("security.login_max_failures", c.security.login_max_failures, 100));
   MJ_TRY(positive("security.login_window_minutes", c.security.login_window_minutes, 1440));
   MJ_TRY(positive("security.rate_limit_per_minute", c.security.rate_limit_per_minute, 10000000));
+  MJ_TRY(positive("privacy.legal_retention_years", c.privacy.legal_retention_years, 100));
+  MJ_TRY(positive("privacy.workspace_grace_days", c.privacy.workspace_grace_days, 3650));
+  MJ_TRY(positive("privacy.export_valid_days", c.privacy.export_valid_days, 365));
   MJ_TRY(positive("delivery.port", c.delivery.port, 65535));
   MJ_TRY(positive("delivery.max_age_hours", c.delivery.max_age_hours, 24 * 30));
   MJ_TRY(positive("delivery.first_retry_seconds", c.delivery.first_retry_seconds, 86400));

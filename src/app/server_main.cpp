@@ -24,6 +24,9 @@
 #include "core/mail/mail_queue.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
+#include "core/privacy/policy.h"
+#include "core/privacy/privacy_service.h"
+#include "core/privacy/retention.h"
 #include "core/workspaces/workspace_service.h"
 #include "net/runtime.h"
 #include "server/dns/dns_server.h"
@@ -137,6 +140,15 @@ int serve(const Config& config, const std::string& only) {
   core::MailboxService mailboxes(*b.ctx, &mail.directory());
   core::MailboxBulk mailbox_bulk(*b.ctx, mailboxes, jobs, job_runner);
   core::MailQueue mail_queue(*b.ctx);
+  core::privacy::PrivacySettings privacy_settings;
+  privacy_settings.legal_retention_years = config.privacy.legal_retention_years;
+  privacy_settings.workspace_grace_days = config.privacy.workspace_grace_days;
+  privacy_settings.export_valid_days = config.privacy.export_valid_days;
+  privacy_settings.export_dir = config.platform.data_dir + "/exports";
+  privacy_settings.policy_file = config.privacy.policy_file;
+  core::privacy::PrivacyService privacy(*b.ctx, privacy_settings, accounts, &job_runner);
+  if (auto st = core::privacy::seedPolicy(*b.ctx, privacy_settings.policy_file); !st.ok())
+    return report(st.error());
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -156,7 +168,7 @@ int serve(const Config& config, const std::string& only) {
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
       {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mailboxes, mailbox_bulk,
-       mail_queue});
+       mail_queue, privacy});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
@@ -219,7 +231,7 @@ int serve(const Config& config, const std::string& only) {
   runtime.start();
   if (wants("smtp")) mail.startDelivery();
   int64_t ticks = 0;
-  job_runner.setTick([&domains, &forwards, &mail, &ticks] {
+  job_runner.setTick([&domains, &forwards, &mail, &ticks, &b] {
     if (auto st = forwards.refresh(domains); !st.ok())
       spdlog::warn("forwarding: reload failed: {}", st.error().message);
     // Other nodes sharing PostgreSQL change mailboxes too: a cheap version check when idle.
@@ -230,6 +242,14 @@ int serve(const Config& config, const std::string& only) {
       spdlog::warn("dkim: cleanup failed: {}", n.error().message);
     else if (*n)
       spdlog::info("dkim: removed {} retired keys", *n);
+    // Retention jobs from the data inventory (docs/privacy.md): at start, then hourly.
+    if (ticks % 14400 == 0) {
+      auto purged = core::privacy::runRetention(*b.ctx);
+      if (!purged.ok())
+        spdlog::warn("retention: failed: {}", purged.error().message);
+      else
+        spdlog::info("retention: {}", purged->dump());
+    }
     // Blobs of deleted mailboxes and delivered messages: every ~10 minutes (4 ticks/s).
     if (++ticks % 2400 == 0) {
       auto removed = mail.store().collectGarbage();

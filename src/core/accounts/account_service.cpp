@@ -6,6 +6,8 @@
 #include "core/accounts/validation.h"
 #include "core/audit/audit_log.h"
 #include "core/notify/outbox.h"
+#include "core/privacy/consents.h"
+#include "core/privacy/policy.h"
 
 namespace mailjuke::core {
 
@@ -84,6 +86,16 @@ Result<NewSession> AccountService::signup(const SignupInput& in, const Principal
     MJ_TRY(recordAudit(
         tx, actor,
         {"", "account.signup", "user", user_id, {{"marketing_email", in.marketing_email}}}, now));
+    // Optional consents are separate, unticked and never required (Art. 7): only a "yes" is
+    // recorded, as the first event of the append-only consent history.
+    if (in.marketing_email) {
+      MJ_TRY_ASSIGN(auto notice, privacy::currentPolicyVersion(tx, now));
+      MJ_TRY(
+          privacy::recordConsent(tx,
+                                 {user_id, "marketing_email", true, notice.value_or("unversioned"),
+                                  "signup", from.ip, from.user_agent},
+                                 now));
+    }
     return createSession(tx, user_id, from, now);
   });
 }

@@ -58,9 +58,11 @@ class WorkspaceService {
   // The page from the cache only (API keys), without touching the database; null otherwise.
   std::shared_ptr<const std::string> cachedAudit(const Principal& p, const AuditQuery& q);
 
+  // Clears this node's API key cache (after revocations made elsewhere, e.g. an erasure).
+  void forgetKeys();
+
  private:
   Json workspaceJson(const store::Row& r, Role role) const;
-  void forgetKeys();
   CoreContext& ctx_;
   // Cache of key digest → principal, so an API call does not query the key on every request.
   // Entries live 10 s; revocation and workspace deletion clear it on this node at once (other

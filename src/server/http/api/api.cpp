@@ -67,6 +67,8 @@ Api::Api(ApiOptions options, Services services)
   addMailboxRoutes(*this);
   addJobRoutes(*this);
   addMailQueueRoutes(*this);
+  addPrivacyRoutes(*this);
+  addPrivacyAdminRoutes(*this);
   addStaticRoutes(*this);
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <chrono>
-
 #include <memory>
 #include <string>
 
@@ -15,6 +14,7 @@
 #include "core/mail/mail_queue.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
+#include "core/privacy/privacy_service.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -40,6 +40,7 @@ struct Services {
   core::MailboxService& mailboxes;
   core::MailboxBulk& mailbox_bulk;
   core::MailQueue& mail_queue;
+  core::privacy::PrivacyService& privacy;
 };
 
 class Api final : public server::HttpHandler {
@@ -91,6 +92,8 @@ void addDomainRoutes(Api& api);
 void addMailboxRoutes(Api& api);
 void addJobRoutes(Api& api);
 void addMailQueueRoutes(Api& api);
+void addPrivacyRoutes(Api& api);
+void addPrivacyAdminRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);

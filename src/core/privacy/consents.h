@@ -1,0 +1,33 @@
+// Consent (policy §4, §7; Art. 7): append-only events (notice version, choice, method, UTC time,
+// truncated IP, user agent); the current state of a purpose is its newest event. Withdrawing is
+// the same one call as giving.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/json.h"
+#include "core/context.h"
+
+namespace mailjuke::core::privacy {
+
+// Purposes a person can consent to; every one is optional and unticked by default.
+const std::vector<std::string>& consentPurposes();
+
+struct ConsentEvent {
+  std::string user_id;
+  std::string purpose;
+  bool granted = false;
+  std::string notice_version;
+  std::string method;  // signup, settings, api, policy_banner
+  std::string ip;      // stored truncated
+  std::string user_agent;
+};
+
+Status recordConsent(store::Tx& tx, const ConsentEvent& e, int64_t now);
+// {purpose: {granted, notice_version, updated_at}} for every purpose (false when never given).
+Result<Json> consentState(store::Tx& tx, const std::string& user_id);
+// Every event, oldest first.
+Result<Json> consentHistory(store::Tx& tx, const std::string& user_id);
+
+}  // namespace mailjuke::core::privacy

@@ -1,0 +1,19 @@
+// Privacy settings ([privacy] in the config): legal retention, grace periods, exports, and the
+// policy text seeded at first start. Kept out of core/context.h on purpose: every core file
+// includes that header.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mailjuke::core::privacy {
+
+struct PrivacySettings {
+  int64_t legal_retention_years = 10;  // invoices and ledger kept restricted after erasure
+  int64_t workspace_grace_days = 30;   // solely owned workspaces of an erased person
+  int64_t export_valid_days = 5;       // download links of access/portability exports
+  std::string export_dir = "var/exports";
+  std::string policy_file;  // empty: the embedded policy (shared/seed/privacy-policy.txt)
+};
+
+}  // namespace mailjuke::core::privacy
