@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "base/ids.h"
+#include "core/audit/audit_log.h"
 #include "core/notify/outbox.h"
 #include "core/privacy/data_inventory.h"
 #include "core/privacy/flags.h"
@@ -45,6 +46,7 @@ Result<int64_t> eraseLink(store::Tx& tx, const CoreContext& ctx, const SubjectLi
   const TableUse* t = findTable(link.table);
   if (!t) return int64_t(0);
   std::string table(link.table), where = " WHERE " + std::string(link.column) + " = ?";
+  if (link.table == "audit_events") tx.touchAll();  // cached audit pages (AuditPageCache)
   if (deletesRows(*t, link)) return tx.exec("DELETE FROM " + table + where, {value});
   MJ_TRY_ASSIGN(auto cnt, tx.queryOne("SELECT COUNT(*) FROM " + table + where, {value}));
   int64_t rows = cnt ? cnt->integer(0) : 0;
@@ -163,6 +165,7 @@ Result<Json> eraseAccount(store::Tx& tx, const CoreContext& ctx, const PrivacySe
 }
 
 Status purgeWorkspace(store::Tx& tx, const std::string& ws, int64_t now) {
+  tx.touch(auditTag(ws));
   MJ_TRY(
       tx.exec("DELETE FROM mail_queue WHERE sender_mailbox_id IN (SELECT id FROM mailboxes "
               "WHERE workspace_id = ?)",

@@ -136,6 +136,7 @@ const std::vector<RetentionRule>& retentionRules() {
        }},
       {"audit_ip_truncation", "audit_events", "IP addresses truncated after 30 days (/24, /48)",
        [](Tx& tx, const Ctx&, int64_t now) {
+         tx.touchAll();  // cached audit pages (AuditPageCache)
          return truncateIps(tx, "audit_events", now - 30 * kDay);
        }},
       {"security_log", "audit_events", "account-level security events deleted after 1 year",
