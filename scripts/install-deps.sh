@@ -13,8 +13,9 @@ build_pkgs=(
 test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd
   dnsutils knot-dnsutils swaks libnet-ssleay-perl libio-socket-ssl-perl curl nsd knot
+  isync  # mbsync: tests/e2e/test_imap_clients.py
 )
-bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix)  # postfix: smtp-source too
+bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix dovecot-imapd)  # postfix: smtp-source too
 
 want=()
 for group in "${@:-build}"; do
