@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # IMAP benchmark: MailJuke beside Dovecot on loopback, in one run.
-# Both servers get the same MESSAGES-message INBOX (default 1,000, ~3.5 KB each; the issue asks for 10,000: MESSAGES=10000) through
+# Both servers get the same MESSAGES-message INBOX (default 1,000, ~3.5 KB each; the issue
+# asks for 10,000: MESSAGES=10000) through
 # pipelined APPEND; then bench/imap/load.py drives both with the same client and SESSIONS
 # (default 4) concurrent implicit-TLS sessions per phase: login + SELECT, FETCH 1:* (FLAGS
 # ENVELOPE BODYSTRUCTURE), header SEARCH, UID FETCH 1:* BODY.PEEK[], APPEND, and an mbsync full

@@ -26,13 +26,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "smtp"))
 from bench import cpu_seconds, memory_mb  # noqa: E402  (bench/smtp/bench.py)
 
-LOGINS_PER_SESSION = 20
+LOGINS_PER_SESSION = int(os.environ.get("LOGINS", "20"))
 FETCH_ROUNDS = 3
 SEARCHES_PER_SESSION = 20
 APPENDS_PER_SESSION = 100
@@ -91,21 +92,21 @@ class Imap:
     def _response(self, tag):
         """Reads until the tagged completion; returns (tagged line, untagged count, bytes)."""
         want = b"\r\n" + tag.encode() + b" "
-        scanned = 0
+        start = 0  # where the next scan starts (what was scanned before cannot match)
         while True:
-            if self.buf.startswith(want[2:]):
-                at = -2
-            else:
-                at = self.buf.find(want, max(0, scanned - len(want)))
+            at = -2 if self.buf.startswith(want[2:]) else self.buf.find(want, start)
             if at != -1:
                 end = self.buf.find(b"\r\n", at + 2)
                 if end != -1:
                     break
-            scanned = len(self.buf)
+                start = max(at, 0)  # the tagged line is still arriving
+            else:
+                start = max(0, len(self.buf) - len(want))
             self._recv()
         body = bytes(self.buf[:at + 2])
         line = bytes(self.buf[at + 2:end + 2])
         del self.buf[:end + 2]
+        self.last = body  # the untagged responses of the last command
         untagged = body.count(b"\r\n* ") + body.startswith(b"* ")
         return line, untagged, len(body) + len(line)
 
@@ -303,10 +304,8 @@ def run(name, addr, user, password, pid, sessions, out, cert=None):
     pid, sessions = int(pid), int(sessions)
     c = Imap(addr)
     c.login(user, password)
-    c.tag += 1
-    c.sock.sendall(f"t{c.tag} STATUS INBOX (MESSAGES)\r\n".encode())
-    n = int(re.search(rb"MESSAGES (\d+)", c.file.readline()).group(1))
-    c._response(f"t{c.tag}")
+    c.command("STATUS INBOX (MESSAGES)")
+    n = int(re.search(rb"MESSAGES (\d+)", c.last).group(1))
     c.close()
     peak = {"rss": 0.0, "pss": 0.0}
     stop = threading.Event()
@@ -384,6 +383,7 @@ def report(out_md, params_json, results_dir):
     section = "\n".join([
         "## IMAP (bench/imap.sh)",
         "",
+        textwrap.fill(
         f"Measured {params['date']} on {params['cores']} cores (shared with other work), loopback, "
         f"median of {params['runs']} runs (servers interleaved). Both servers hold the same "
         f"{params['messages']:,}-message INBOX (~3.5 KB messages, one in five multipart with an "
@@ -397,7 +397,8 @@ def report(out_md, params_json, results_dir):
         f"passwd-file, default fsync and index settings). MailJuke: `mailjuke serve` (SQLite), "
         f"ENVELOPE/BODYSTRUCTURE from the structure cached at delivery. CPU: server user + "
         f"system seconds (all processes and threads, Dovecot's reaped imap processes included) "
-        f"for the whole phase. Ratio > 1: MailJuke is better.",
+        f"for the whole phase. Ratio > 1: MailJuke is better.", 100,
+                      break_on_hyphens=False),
         "",
         "| phase | unit | MailJuke | Dovecot | MailJuke ÷ Dovecot | MailJuke CPU s | "
         "Dovecot CPU s |",
