@@ -14,8 +14,9 @@ test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd
   dnsutils knot-dnsutils swaks libnet-ssleay-perl libio-socket-ssl-perl curl nsd knot
   chromium
+  isync  # mbsync: tests/e2e/test_imap_clients.py
 )
-bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix)  # postfix: smtp-source too
+bench_pkgs=(wrk nginx-light dnsperf nsd knot postfix dovecot-imapd)  # postfix: smtp-source too
 
 # npm packages: the site's libraries (web/, served under /vendor/) for every group that builds,
 # playwright-core and axe-core (tests/browser/, driving /usr/bin/chromium) for the test group.

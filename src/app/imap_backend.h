@@ -39,6 +39,12 @@ class ImapStoreBackend final : public imap::ImapBackend {
   Result<std::string> content(const std::string& blob_id) override {
     return store_.content(blob_id);
   }
+  Result<std::string> header(const std::string& blob_id) override { return store_.header(blob_id); }
+  Result<std::vector<core::CachedStructure>> structures(const std::string& folder_id,
+                                                        const std::vector<int64_t>& uids,
+                                                        bool envelope, bool parts) override {
+    return store_.structures(folder_id, uids, envelope, parts);
+  }
 
   Status createFolder(const std::string& mailbox_id, const std::string& name) override {
     return store_.createFolder(mailbox_id, name);

@@ -35,7 +35,8 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
     const int64_t modseq = d->integer(2) + 1;
     CopyResult out;
     out.uidvalidity = d->integer(3);
-    MJ_TRY_ASSIGN(auto rows, tx.query("SELECT uid, blob_id, size, internal_date, flags FROM "
+    MJ_TRY_ASSIGN(auto rows, tx.query("SELECT uid, blob_id, size, internal_date, flags, envelope, "
+                                      "bodystructure FROM "
                                       "mail_messages WHERE folder_id = ? ORDER BY uid",
                                       {folder_id}));
     for (const auto& r : rows) {
@@ -43,9 +44,10 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
       // RFC 9051 §6.4.7: flags and internal date are preserved; \Recent is not stored.
       MJ_TRY(
           tx.exec("INSERT INTO mail_messages (id, folder_id, uid, blob_id, size, "
-                  "internal_date, flags, modseq, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                  "internal_date, flags, modseq, envelope, bodystructure, created_at) VALUES "
+                  "(?,?,?,?,?,?,?,?,?,?,?)",
                   {newId("msg"), dest_id, uid, r.text(1), r.integer(2), r.integer(3), r.text(4),
-                   modseq, now}));
+                   modseq, store::nullable(r.optText(5)), store::nullable(r.optText(6)), now}));
       out.source.push_back(r.integer(0));
       out.dest.push_back(uid++);
     }

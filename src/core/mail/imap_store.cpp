@@ -136,6 +136,48 @@ Result<std::vector<ImapMessage>> ImapStore::messages(const std::string& folder_i
   });
 }
 
+Result<std::vector<CachedStructure>> ImapStore::structures(const std::string& folder_id,
+                                                           const std::vector<int64_t>& uids,
+                                                           bool envelope, bool parts) {
+  using Out = std::vector<CachedStructure>;
+  std::vector<int64_t> sorted(uids);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  const std::string columns = std::string("SELECT uid, ") + (envelope ? "envelope" : "NULL") +
+                              ", " + (parts ? "bodystructure" : "NULL") + " FROM mail_messages ";
+  return ctx_.db.read<Out>([&](store::Tx& tx) -> Result<Out> {
+    Out out;
+    out.reserve(sorted.size());
+    auto take = [&](const store::Rows& rows, bool filter) {
+      for (const auto& r : rows) {
+        if (filter && !std::binary_search(sorted.begin(), sorted.end(), r.integer(0))) continue;
+        out.push_back({r.integer(0), r.optText(1), r.optText(2)});
+      }
+    };
+    if (sorted.size() > kInChunk) {
+      // A large set (FETCH 1:*): one scan of the folder beats many IN lists.
+      MJ_TRY_ASSIGN(auto rows, tx.query(columns + "WHERE folder_id = ? ORDER BY uid", {folder_id}));
+      take(rows, true);
+      return out;
+    }
+    store::Params args{folder_id};
+    for (int64_t u : sorted) args.push_back(u);
+    MJ_TRY_ASSIGN(auto rows, tx.query(columns + "WHERE folder_id = ? AND uid IN (" +
+                                          placeholders(sorted.size()) + ") ORDER BY uid",
+                                      args));
+    take(rows, false);
+    return out;
+  });
+}
+
+Result<std::string> ImapStore::header(const std::string& blob_id) {
+  if (auto cached = headers_.get(blob_id)) return std::move(*cached);
+  MJ_TRY_ASSIGN(auto content, mail_.blobs().get(blob_id));
+  std::string h(headerBlock(content));
+  headers_.put(blob_id, h);
+  return h;
+}
+
 Result<FlagUpdateResult> ImapStore::storeFlags(const std::string& folder_id,
                                                const std::vector<int64_t>& uids,
                                                const FlagUpdate& update) {

@@ -14,6 +14,7 @@
 
 #include "base/result.h"
 #include "core/context.h"
+#include "core/mail/header_cache.h"
 #include "core/mail/mail_store.h"
 
 namespace mailjuke::core {
@@ -56,6 +57,13 @@ struct FlagUpdateResult {
   std::vector<int64_t> failed_uids;  // UNCHANGEDSINCE failures (MODIFIED response code)
 };
 
+// The MIME structure cached at delivery (mail_messages.envelope / .bodystructure, the JSON of
+// proto/mime/structure_json.h). Either is nullopt for messages stored before the cache existed.
+struct CachedStructure {
+  int64_t uid = 0;
+  std::optional<std::string> envelope, bodystructure;
+};
+
 struct CopyResult {
   int64_t uidvalidity = 0;      // of the destination (RFC 4315 COPYUID)
   std::vector<int64_t> source;  // UIDs copied, ascending
@@ -86,6 +94,12 @@ class ImapStore {
   Result<ImapFolderStatus> status(const std::string& mailbox_id, const std::string& name);
   // The messages of a folder in UID order.
   Result<std::vector<ImapMessage>> messages(const std::string& folder_id);
+  // The cached structures of the messages with these UIDs, in UID order (missing UIDs are
+  // skipped); `parts` = false leaves bodystructure unread. FETCH ENVELOPE/BODYSTRUCTURE/BODY
+  // read these instead of the blob.
+  Result<std::vector<CachedStructure>> structures(const std::string& folder_id,
+                                                  const std::vector<int64_t>& uids,
+                                                  bool envelope = true, bool parts = true);
 
   // Applies `update` to the messages whose UID is in `uids`; the changed ones get one new modseq
   // (the folder's highest_modseq + 1). Flags "\\Recent" are ignored (RFC 9051 §2.3.2).
@@ -120,10 +134,13 @@ class ImapStore {
 
   // The message bytes (CRLF line ends) as stored.
   Result<std::string> content(const std::string& blob_id) { return mail_.blobs().get(blob_id); }
+  // Its header block (headerBlock), from memory after the first read: SEARCH on header keys.
+  Result<std::string> header(const std::string& blob_id);
 
  private:
   CoreContext& ctx_;
   MailStore& mail_;
+  HeaderCache headers_;
 };
 
 }  // namespace mailjuke::core

@@ -200,6 +200,37 @@ TEST_P(ImapStoreTest, CopyAndMoveKeepFlagsAndAssignNewUids) {
   EXPECT_EQ(imap_->folder(mbx_, "Sent")->uidnext, 5);
 }
 
+TEST_P(ImapStoreTest, StructuresCachedAtDeliveryFollowCopiesAndHeadersComeFromMemory) {
+  for (int i = 0; i < 3; ++i) deliver("s" + std::to_string(i));
+  std::string inbox = inboxId();
+  auto st = imap_->structures(inbox, {3, 1, 9});
+  ASSERT_TRUE(st.ok()) << st.error().message;
+  ASSERT_EQ(st->size(), 2u);  // UID order, unknown UIDs skipped
+  EXPECT_EQ((*st)[0].uid, 1);
+  EXPECT_EQ((*st)[1].uid, 3);
+  ASSERT_TRUE((*st)[1].envelope && (*st)[1].bodystructure);
+  EXPECT_NE((*st)[1].envelope->find("s2"), std::string::npos);
+  auto env_only = imap_->structures(inbox, {1}, true, false);
+  ASSERT_TRUE(env_only.ok());
+  EXPECT_TRUE((*env_only)[0].envelope);
+  EXPECT_FALSE((*env_only)[0].bodystructure);
+  // A set larger than one IN list: one scan of the folder, filtered.
+  std::vector<int64_t> many;
+  for (int64_t u = 1; u <= 700; ++u) many.push_back(u);
+  EXPECT_EQ(imap_->structures(inbox, many)->size(), 3u);
+  ASSERT_TRUE(imap_->copy(mbx_, inbox, {2}, "Sent", false).ok());
+  auto sent = imap_->folder(mbx_, "Sent").value();
+  auto copied = imap_->structures(sent.id, {1});
+  ASSERT_TRUE(copied.ok());
+  ASSERT_EQ(copied->size(), 1u);
+  EXPECT_NE(copied->at(0).envelope.value_or("").find("s1"), std::string::npos);
+  auto msgs = imap_->messages(inbox).value();
+  auto h = imap_->header(msgs[0].blob_id);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(*h, "Subject: s0\r\n\r\n");
+  EXPECT_EQ(imap_->header(msgs[0].blob_id).value(), *h);  // from memory the second time
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ImapStoreTest, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace

@@ -137,8 +137,11 @@ Result<std::string> MailIntake::submit(const SmtpEnvelope& envelope, std::string
     if (!signature.ok()) return std::move(signature).error();
     content = *signature + content;
   }
-  return store(envelope, receivedHeader(envelope, options_.hostname, id, now) + content, &account,
-               now);
+  // RFC 8601 §2.7.4: the hosted recipients (and the Sent copy) see how the sender was verified.
+  return store(envelope,
+               mailauth::submissionAuthResults(options_.hostname, account.address()) +
+                   receivedHeader(envelope, options_.hostname, id, now) + content,
+               &account, now);
 }
 
 // Local deliveries, the outbound queue and (for a submission) the Sent copy and the daily

@@ -87,4 +87,10 @@ std::string authenticationResults(const std::string& authserv_id, const SpfVerdi
   return out + "\r\n";
 }
 
+std::string submissionAuthResults(const std::string& authserv_id, const std::string& user) {
+  std::string out = "Authentication-Results: " + authserv_id;
+  appendResinfo(out, {"auth=pass", "smtp.auth=" + pvalue(user)});
+  return out + "\r\n";
+}
+
 }  // namespace mailjuke::core::mailauth

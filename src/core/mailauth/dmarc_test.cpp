@@ -114,6 +114,12 @@ TEST(AuthResults, NoneAndReasonsInComments) {
             "\tdmarc=none (no DMARC record) header.from=example.org\r\n");
 }
 
+TEST(AuthResults, SubmissionNamesTheAuthenticatedMailbox) {
+  EXPECT_EQ(submissionAuthResults("mx.mailjuke.test", "alice@acme-mail.com"),
+            "Authentication-Results: mx.mailjuke.test;\r\n"
+            "\tauth=pass smtp.auth=alice@acme-mail.com\r\n");
+}
+
 TEST(AuthResults, OneResinfoPerSignatureAndLongLinesFold) {
   SpfVerdict spf{"fail", "example.com", "matched -all"};
   DmarcVerdict dmarc{"fail", "example.com", "quarantine", "no aligned SPF or DKIM pass"};

@@ -39,5 +39,8 @@ DmarcVerdict checkDmarc(const std::string& header_from_domain, const SpfVerdict&
 // "Authentication-Results: <authserv_id>; spf=...; dkim=...; dmarc=...\r\n" (RFC 8601).
 std::string authenticationResults(const std::string& authserv_id, const SpfVerdict& spf,
                                   const std::vector<DkimVerdict>& dkim, const DmarcVerdict& dmarc);
+// "Authentication-Results: <authserv_id>;\r\n\tauth=pass smtp.auth=<user>\r\n" for a message
+// submitted by an authenticated mailbox (RFC 8601 §2.7.4).
+std::string submissionAuthResults(const std::string& authserv_id, const std::string& user);
 
 }  // namespace mailjuke::core::mailauth

@@ -64,22 +64,57 @@ void ImapSession::cmdFetch() {
           }
           out.seen = std::move(r->changed);
         }
+        // ENVELOPE / BODYSTRUCTURE / BODY and section offsets: the structure cached at
+        // delivery, one query for the whole set; the blob is read only for sections (once per
+        // message) or to parse messages stored before the cache existed.
+        const bool need_env = plan.needsEnvelope(), need_parts = plan.needsParts();
+        std::vector<core::CachedStructure> cached;
+        if (need_env || need_parts) {
+          std::vector<int64_t> uids;
+          uids.reserve(targets.size());
+          for (const auto& m : targets) uids.push_back(m.uid);
+          auto c = backend_.structures(folder_id, uids, need_env, need_parts);
+          if (!c.ok()) {
+            out.status = c.error();
+            return out;
+          }
+          cached = std::move(*c);
+        }
         for (size_t k = 0; k < targets.size(); ++k) {
           core::ImapMessage& m = targets[k];
           bool flag_changed = false;
           for (const auto& c : out.seen)
             if (c.uid == m.uid) m = c, flag_changed = true;
           std::string content;
-          std::optional<mime::MessageStructure> structure;
-          if (plan.needsContent()) {
+          bool have_content = false;
+          auto load = [&]() -> Status {
+            if (have_content) return {};
             auto c = backend_.content(m.blob_id);
-            if (!c.ok()) {
-              out.status = c.error();
+            if (!c.ok()) return c.error();
+            content = std::move(*c);
+            have_content = true;
+            return {};
+          };
+          if (plan.needsBlob()) {
+            if (auto st = load(); !st.ok()) {
+              out.status = st;
               return out;
             }
-            content = std::move(*c);
-            auto s = mime::parseStructure(content);
-            if (s.ok()) structure = std::move(*s);
+          }
+          std::optional<mime::MessageStructure> structure;
+          if (need_env || need_parts) {
+            auto c = std::lower_bound(cached.begin(), cached.end(), m.uid,
+                                      [](const auto& a, int64_t uid) { return a.uid < uid; });
+            if (c != cached.end() && c->uid == m.uid)
+              structure = structureFromCache(c->envelope, c->bodystructure, need_env, need_parts);
+            if (!structure) {
+              if (auto st = load(); !st.ok()) {
+                out.status = st;
+                return out;
+              }
+              auto s = mime::parseStructure(content);
+              if (s.ok()) structure = std::move(*s);
+            }
           }
           std::string& o = out.text;
           o += "* " + std::to_string(idx[k] + 1) + " FETCH (";

@@ -37,6 +37,17 @@ void ImapSession::cmdSearch() {
                         }
                         return *content;
                       }};
+      // Header keys read the header block, which the store keeps in memory after first use.
+      std::optional<std::string> header;
+      s.header = [&]() -> const std::string& {
+        if (content) return *content;
+        if (!header) {
+          auto h = backend_.header(msgs[i].blob_id);
+          if (!h.ok()) failed = h.error();
+          header = h.ok() ? std::move(*h) : std::string();
+        }
+        return *header;
+      };
       bool hit = matches(key, s);
       if (!failed.ok()) {
         out.status = failed;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "proto/mime/structure_json.h"
 #include "server/imap/imap_backend.h"
 
 namespace mailjuke::imap::testing {
@@ -23,6 +24,11 @@ class FakeBackend : public ImapBackend {
   }
   bool throw_on_content = false;
   int content_calls = 0;
+  int structures_calls = 0;
+  int header_calls = 0;
+  // Like MailStore at delivery: add() caches the structure JSON. false = a message stored
+  // before the cache existed (NULL columns).
+  bool cache_structures = true;
 
   // Adds a message to a folder; returns its UID.
   int64_t add(const std::string& folder_id, std::string content,
@@ -34,6 +40,11 @@ class FakeBackend : public ImapBackend {
                         date,
                         "blob" + std::to_string(blobs_.size()),
                         ++f.highest_modseq};
+    if (cache_structures) {
+      auto s = mime::parseStructure(content);
+      if (s.ok())
+        cached_[m.blob_id] = {m.uid, mime::envelopeToJson(s->envelope), mime::partToJson(s->root)};
+    }
     blobs_[m.blob_id] = std::move(content);
     msgs_[folder_id].push_back(m);
     return m.uid;
@@ -114,6 +125,30 @@ class FakeBackend : public ImapBackend {
     if (it == blobs_.end()) return Error::notFound("blob");
     return it->second;
   }
+  Result<std::string> header(const std::string& blob_id) override {
+    ++header_calls;
+    if (throw_on_content) throw std::runtime_error("disk on fire");
+    auto it = blobs_.find(blob_id);
+    if (it == blobs_.end()) return Error::notFound("blob");
+    return std::string(core::headerBlock(it->second));
+  }
+  Result<std::vector<core::CachedStructure>> structures(const std::string& folder_id,
+                                                        const std::vector<int64_t>& uids,
+                                                        bool envelope, bool parts) override {
+    ++structures_calls;
+    std::vector<core::CachedStructure> out;
+    for (const auto& m : msgs_[folder_id]) {
+      if (std::find(uids.begin(), uids.end(), m.uid) == uids.end()) continue;
+      auto it = cached_.find(m.blob_id);
+      core::CachedStructure c{m.uid, std::nullopt, std::nullopt};
+      if (it != cached_.end()) {
+        if (envelope) c.envelope = it->second.envelope;
+        if (parts) c.bodystructure = it->second.bodystructure;
+      }
+      out.push_back(std::move(c));
+    }
+    return out;
+  }
 
   Status createFolder(const std::string&, const std::string& name) override {
     for (auto& f : folders_)
@@ -182,6 +217,7 @@ class FakeBackend : public ImapBackend {
   std::vector<core::ImapFolder> folders_;
   std::map<std::string, std::vector<core::ImapMessage>> msgs_;
   std::map<std::string, std::string> blobs_;
+  std::map<std::string, core::CachedStructure> cached_;  // by blob id
 };
 
 }  // namespace mailjuke::imap::testing

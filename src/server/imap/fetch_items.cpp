@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "proto/mime/structure_json.h"
+
 namespace mailjuke::imap {
 namespace {
 
@@ -136,6 +138,31 @@ std::vector<std::string_view> headerFields(std::string_view block) {
 
 bool FetchPlan::setsSeen() const {
   return std::any_of(sections.begin(), sections.end(), [](auto& s) { return !s.peek; });
+}
+
+bool FetchPlan::needsParts() const {
+  return bodystructure || body || std::any_of(sections.begin(), sections.end(), [](auto& s) {
+           return !s.part.empty() || !s.text.empty();
+         });
+}
+
+std::optional<mime::MessageStructure> structureFromCache(
+    const std::optional<std::string>& envelope_json, const std::optional<std::string>& parts_json,
+    bool need_envelope, bool need_parts) {
+  mime::MessageStructure out;
+  if (need_envelope) {
+    if (!envelope_json) return std::nullopt;
+    auto e = mime::envelopeFromJson(*envelope_json);
+    if (!e) return std::nullopt;
+    out.envelope = std::move(*e);
+  }
+  if (need_parts) {
+    if (!parts_json) return std::nullopt;
+    auto p = mime::partFromJson(*parts_json);
+    if (!p) return std::nullopt;
+    out.root = std::move(*p);
+  }
+  return out;
 }
 
 Result<FetchPlan> parseFetchItems(const Token& items) {

@@ -27,9 +27,21 @@ struct FetchPlan {
   bool uid = false, flags = false, internal_date = false, size = false, envelope = false,
        bodystructure = false, body = false, modseq = false;
   std::vector<BodySection> sections;  // in request order
-  bool needsContent() const { return envelope || bodystructure || body || !sections.empty(); }
+  // What each message must provide: the message bytes (any section), the envelope, the MIME
+  // part tree (BODY, BODYSTRUCTURE, sections below the whole message). The last two come from
+  // the structure cached at delivery, so ENVELOPE/BODYSTRUCTURE never read the blob.
+  bool needsBlob() const { return !sections.empty(); }
+  bool needsEnvelope() const { return envelope; }
+  bool needsParts() const;
   bool setsSeen() const;
 };
+
+// A structure from the cached JSON (core::CachedStructure's columns): nullopt when a needed
+// piece is missing (stored before the cache existed) or unreadable; the caller then parses the
+// message. Pieces not needed are left empty.
+std::optional<mime::MessageStructure> structureFromCache(
+    const std::optional<std::string>& envelope_json, const std::optional<std::string>& parts_json,
+    bool need_envelope, bool need_parts);
 
 // The items token: one atom (FLAGS, a macro ALL/FAST/FULL) or a list. Errors: a reason for BAD.
 Result<FetchPlan> parseFetchItems(const Token& items);

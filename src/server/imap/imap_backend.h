@@ -33,6 +33,12 @@ class ImapBackend {
   virtual Result<std::vector<int64_t>> expunge(
       const std::string& folder_id, const std::optional<std::vector<int64_t>>& only_uids) = 0;
   virtual Result<std::string> content(const std::string& blob_id) = 0;
+  // Only the header block (core::headerBlock); cached in memory by the store.
+  virtual Result<std::string> header(const std::string& blob_id) = 0;
+  // The MIME structure cached at delivery for these UIDs (core::ImapStore::structures).
+  virtual Result<std::vector<core::CachedStructure>> structures(const std::string& folder_id,
+                                                                const std::vector<int64_t>& uids,
+                                                                bool envelope, bool parts) = 0;
   // RFC 9051 §6.3.4–§6.3.8 and §6.3.12 (see core::ImapStore for the error contracts).
   virtual Status createFolder(const std::string& mailbox_id, const std::string& name) = 0;
   virtual Status deleteFolder(const std::string& mailbox_id, const std::string& name) = 0;

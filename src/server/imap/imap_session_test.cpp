@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "proto/mime/structure_json.h"
 #include "server/imap/fake_backend.h"
 #include "server/imap/fetch_items.h"
 
@@ -208,6 +209,64 @@ TEST_F(ImapSessionTest, FetchAttributesEnvelopeStructureAndSections) {
   EXPECT_NE(run(s, "h FETCH 1 (BOGUS)\r\n").find("h BAD"), std::string::npos);
 }
 
+// ENVELOPE/BODYSTRUCTURE/BODY come from the structure cached at delivery (no blob read), the
+// same bytes as parsing the message; sections read each blob once; messages stored before the
+// cache existed are parsed.
+TEST_F(ImapSessionTest, FetchStructureFromCacheMatchesParsing) {
+  testing::FakeBackend legacy;
+  legacy.cache_structures = false;
+  for (auto* b : {&backend_, &legacy}) {
+    b->add("f_inbox", kPlainMessage);
+    b->add("f_inbox", kMultipart);
+  }
+  auto fetchAll = [&](testing::FakeBackend& b, const std::string& cmd) {
+    SessionOptions o;
+    o.hostname = "mail.test";
+    o.tls_active = true;
+    ImapSession s(o, b);
+    s.greet();
+    run(s, "a LOGIN user@hosted.test secret\r\n");
+    run(s, "b EXAMINE INBOX\r\n");
+    return run(s, cmd);
+  };
+  const std::string meta = "c FETCH 1:* (FLAGS ENVELOPE BODYSTRUCTURE BODY)\r\n";
+  std::string cached = fetchAll(backend_, meta);
+  EXPECT_EQ(backend_.content_calls, 0);
+  EXPECT_EQ(backend_.structures_calls, 1);  // one query for the whole set
+  std::string parsed = fetchAll(legacy, meta);
+  EXPECT_EQ(legacy.content_calls, 2);
+  EXPECT_EQ(cached, parsed);
+  EXPECT_NE(cached.find("BODYSTRUCTURE ((\"TEXT\" \"PLAIN\""), std::string::npos) << cached;
+  EXPECT_NE(cached.find("ENVELOPE (\"Mon, 1 Dec 2025"), std::string::npos) << cached;
+
+  const std::string sections =
+      "d FETCH 1:* (ENVELOPE BODY.PEEK[1] BODY.PEEK[2]<0.4> BODY.PEEK[HEADER] BODY.PEEK[])\r\n";
+  backend_.content_calls = legacy.content_calls = 0;
+  cached = fetchAll(backend_, sections);
+  EXPECT_EQ(backend_.content_calls, 2);  // once per message, not once per section
+  parsed = fetchAll(legacy, sections);
+  EXPECT_EQ(legacy.content_calls, 2);
+  EXPECT_EQ(cached, parsed);
+  EXPECT_NE(cached.find("BODY[1] {5}\r\nHello"), std::string::npos) << cached;
+}
+
+// Header keys read the header block (kept in memory by the store), never the whole message.
+TEST_F(ImapSessionTest, HeaderSearchReadsOnlyHeaders) {
+  backend_.add("f_inbox", kPlainMessage);
+  backend_.add("f_inbox", kMultipart);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  std::string out = run(s, "b SEARCH SUBJECT report\r\n");
+  EXPECT_NE(out.find("* SEARCH 2\r\n"), std::string::npos) << out;
+  out = run(s, "c SEARCH FROM ann HEADER Message-ID m1\r\n");
+  EXPECT_NE(out.find("* SEARCH 1\r\n"), std::string::npos) << out;
+  EXPECT_EQ(backend_.content_calls, 0);
+  EXPECT_EQ(backend_.header_calls, 4);  // one per message per SEARCH
+  out = run(s, "d SEARCH BODY Hello\r\n");
+  EXPECT_NE(out.find("* SEARCH 2\r\n"), std::string::npos) << out;
+  EXPECT_EQ(backend_.content_calls, 2);
+}
+
 TEST_F(ImapSessionTest, BodyFetchSetsSeenAndUidFetch) {
   backend_.add("f_inbox", kPlainMessage);
   backend_.add("f_inbox", kPlainMessage);
@@ -362,6 +421,35 @@ TEST_F(ImapSessionTest, CopyAndMove) {
   EXPECT_EQ(backend_.stored("f_sent")[3].flags, std::vector<std::string>{"\\Flagged"});
   EXPECT_NE(run(s, "d COPY 1 Nope\r\n").find("d NO [TRYCREATE]"), std::string::npos);
   EXPECT_EQ(run(s, "e UID COPY 99 Sent\r\n"), "e OK COPY completed\r\n");
+}
+
+TEST(FetchItemsTest, StructureFromCacheNeedsWhatThePlanNeeds) {
+  auto parsed = mime::parseStructure(kMultipart);
+  ASSERT_TRUE(parsed.ok());
+  std::optional<std::string> env = mime::envelopeToJson(parsed->envelope),
+                             parts = mime::partToJson(parsed->root);
+  auto both = structureFromCache(env, parts, true, true);
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->envelope.subject, parsed->envelope.subject);
+  ASSERT_EQ(both->root.children.size(), 2u);
+  EXPECT_EQ(both->root.children[1].body_begin, parsed->root.children[1].body_begin);
+  EXPECT_TRUE(structureFromCache(env, std::nullopt, true, false));
+  EXPECT_FALSE(structureFromCache(env, std::nullopt, true, true));  // stored before the cache
+  EXPECT_FALSE(structureFromCache(std::nullopt, parts, true, true));
+  EXPECT_FALSE(structureFromCache(std::string("{not json"), parts, true, true));
+  Token list{Token::Kind::kList, "", {}};
+  list.items.push_back({Token::Kind::kAtom, "ENVELOPE", {}});
+  auto plan = parseFetchItems(list);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_FALSE(plan->needsParts());
+  EXPECT_FALSE(plan->needsBlob());
+  list.items.push_back({Token::Kind::kAtom, "BODY.PEEK[]", {}});
+  plan = parseFetchItems(list);
+  EXPECT_TRUE(plan->needsBlob());
+  EXPECT_FALSE(plan->needsParts());  // the whole message needs no offsets
+  list.items.push_back({Token::Kind::kAtom, "BODY.PEEK[1.MIME]", {}});
+  plan = parseFetchItems(list);
+  EXPECT_TRUE(plan->needsParts());
 }
 
 TEST(FetchItemsTest, ParsesSectionsAndPartials) {

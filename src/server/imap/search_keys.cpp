@@ -218,7 +218,7 @@ bool matches(const SearchKey& k, const SearchSubject& s) {
       return std::all_of(k.children.begin(), k.children.end(),
                          [&](const SearchKey& c) { return matches(c, s); });
     case K::kHeader:
-      return headerContains(s.content(), k.a, k.b);
+      return headerContains(s.header ? s.header() : s.content(), k.a, k.b);
     case K::kBody: {
       const std::string& c = s.content();
       size_t end = c.find("\r\n\r\n");

@@ -52,6 +52,8 @@ struct SearchSubject {
   uint32_t seq = 0;
   uint32_t max_seq = 0, max_uid = 0;            // what '*' stands for
   std::function<const std::string&()> content;  // the message bytes, loaded on first use
+  // Its header block only (header keys), when the caller has a cheaper way to it than content.
+  std::function<const std::string&()> header;
 };
 bool matches(const SearchKey& key, const SearchSubject& s);
 
