@@ -217,6 +217,7 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
     c.cv.notify_all();
   }
   if (!item.result->ok()) return Error(item.result->error());
+  for (const auto& d : message.local) changes_.notify(d.mailbox_id);  // IDLE (RFC 2177)
   return item.message_id;
 }
 

@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "core/context.h"
 #include "core/mail/blob_store.h"
+#include "core/mail/mail_changes.h"
 
 namespace mailjuke::core {
 
@@ -56,6 +57,8 @@ class MailStore {
   Result<int64_t> collectGarbage();
 
   BlobStore& blobs() { return blobs_; }
+  // Signalled after each committed change of a mailbox (IMAP IDLE, untagged updates).
+  MailChanges& changes() { return changes_; }
 
   // Group-commit statistics (tests, metrics): write transactions committed and messages in them.
   struct Stats {
@@ -73,6 +76,7 @@ class MailStore {
   CoreContext& ctx_;
   BlobStore& blobs_;
   std::unique_ptr<Committer> committer_;
+  MailChanges changes_;
   int64_t gc_grace_seconds_ = 600;
   int64_t queue_max_age_seconds_ = 5 * 86400;
 };
