@@ -4,6 +4,7 @@ connection; CONDSTORE (RFC 7162); ESEARCH (RFC 4731) and ENABLE IMAP4rev2; LIST-
 (RFC 5819); QUOTA (RFC 9208). imaplib (Python 3.11) has no IDLE, so a small line client speaks
 the protocol on a TLS socket."""
 import imaplib
+import smtplib
 import socket
 import ssl
 import time
@@ -171,6 +172,39 @@ class ImapExtensionsTest(mj.ServerTestCase):
         typ, data = c.getquotaroot("INBOX")
         self.assertEqual(typ, "OK")
         c.logout()
+
+
+class QuotaTest(mj.ServerTestCase):
+    """[mail] mailbox_quota_mb = 1: APPEND beyond it is NO [OVERQUOTA], SMTP delivery 452 4.2.2."""
+    server_env = {"MAILJUKE_MAIL_MAILBOX_QUOTA_MB": "1"}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.mail = mailtest.MailSetup(cls.server, domains=("acme-mail.com", "other-mail.com"))
+        cls.mail.mailbox("alice@acme-mail.com", PASSWORD)
+        cls.mail.mailbox("erin@other-mail.com", PASSWORD)
+
+    def test_append_and_delivery_over_quota(self):
+        c = Line(self.server)
+        c.cmd(f"LOGIN erin@other-mail.com {PASSWORD}")
+        self.assertRegex(c.cmd("GETQUOTAROOT INBOX")[1], r'^\* QUOTA "" \(STORAGE 0 1024\)$')
+        body = ("Subject: big\r\n\r\n" + "x" * 998 + "\r\n") * 700  # ~0.7 MB
+        c.send(f"a1 APPEND INBOX {{{len(body)}+}}")
+        c.sock.sendall(body.encode() + b"\r\n")
+        self.assertTrue(c.readline().startswith("a1 OK [APPENDUID"))
+        c.send(f"a2 APPEND INBOX {{{len(body)}+}}")
+        c.sock.sendall(body.encode() + b"\r\n")
+        self.assertTrue(c.readline().startswith("a2 NO [OVERQUOTA]"))
+        c.close()
+        msg = mailtest.simple_message("alice@acme-mail.com", "erin@other-mail.com", "too-big",
+                                      body="y" * 998 + "\r\n" * 1)
+        msg = msg + (b"z" * 998 + b"\r\n") * 400
+        with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
+            with self.assertRaises(smtplib.SMTPDataError) as e:
+                s.sendmail("alice@acme-mail.com", ["erin@other-mail.com"], msg)
+            self.assertEqual(e.exception.smtp_code, 452)
+            self.assertIn(b"4.2.2", e.exception.smtp_error)
 
 
 if __name__ == "__main__":

@@ -121,13 +121,7 @@ Result<ImapFolderStatus> ImapStore::status(const std::string& mailbox_id, const 
 }
 
 Result<int64_t> ImapStore::usedBytes(const std::string& mailbox_id) {
-  return ctx_.db.read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
-    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT COALESCE(SUM(m.size), 0) FROM mail_messages m "
-                                        "JOIN mail_folders f ON f.id = m.folder_id WHERE "
-                                        "f.mailbox_id = ?",
-                                        {mailbox_id}));
-    return row ? row->integer(0) : int64_t(0);
-  });
+  return mail_.usedBytes(mailbox_id);
 }
 
 Result<std::vector<ImapMessage>> ImapStore::messages(const std::string& folder_id) {

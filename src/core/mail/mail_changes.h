@@ -7,7 +7,7 @@
 // as the origin (Scope on the worker thread that does the write), so it does not wake itself.
 //
 // Scope: one process. Nodes sharing one PostgreSQL do not see each other's changes here
-// (sessions still see them on NOOP and at their next command after a local change).
+// (sessions still see them on NOOP/CHECK, which always reload).
 //
 // Thread-safety: every method may be called from any thread. Callbacks run on the notifying
 // thread, under the hub's lock: they must be quick and must not call back into the hub.
@@ -26,16 +26,18 @@ class MailChanges {
  public:
   using Callback = std::function<void()>;
 
-  // Unsubscribes when destroyed (after which the callback is never called again).
+  struct State;
+  // Unsubscribes when destroyed (after which the callback is never called again). May outlive
+  // the hub (a session torn down after the mail store at shutdown).
   class Subscription {
    public:
-    Subscription(MailChanges& hub, uint64_t id) : hub_(hub), id_(id) {}
-    ~Subscription() { hub_.unsubscribe(id_); }
+    Subscription(std::weak_ptr<State> hub, uint64_t id) : hub_(std::move(hub)), id_(id) {}
+    ~Subscription();
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
 
    private:
-    MailChanges& hub_;
+    std::weak_ptr<State> hub_;
     uint64_t id_;
   };
 
@@ -58,17 +60,20 @@ class MailChanges {
   void notify(const std::string& mailbox_id);
   size_t subscribers() const;
 
- private:
-  void unsubscribe(uint64_t id);
   struct Entry {
     std::string mailbox_id;
     const void* origin;
     Callback callback;
   };
-  mutable std::mutex mu_;
-  uint64_t next_id_ = 1;
-  std::map<uint64_t, Entry> by_id_;
-  std::multimap<std::string, uint64_t> by_mailbox_;
+  struct State {
+    std::mutex mu;
+    uint64_t next_id = 1;
+    std::map<uint64_t, Entry> by_id;
+    std::multimap<std::string, uint64_t> by_mailbox;
+  };
+
+ private:
+  std::shared_ptr<State> state_ = std::make_shared<State>();
 };
 
 }  // namespace mailjuke::core

@@ -221,6 +221,16 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
   return item.message_id;
 }
 
+Result<int64_t> MailStore::usedBytes(const std::string& mailbox_id) {
+  return ctx_.db.read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT COALESCE(SUM(m.size), 0) FROM mail_messages m "
+                                        "JOIN mail_folders f ON f.id = m.folder_id WHERE "
+                                        "f.mailbox_id = ?",
+                                        {mailbox_id}));
+    return row ? row->integer(0) : int64_t(0);
+  });
+}
+
 Result<MailCounters> MailStore::counters(const std::string& mailbox_id, int64_t now) {
   return ctx_.db.read<MailCounters>([&](store::Tx& tx) -> Result<MailCounters> {
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT sent, bounced, received FROM mailbox_counters "

@@ -50,6 +50,8 @@ class MailStore {
   // Stores the blob, the local deliveries, the outbound queue entries and the counters; durable
   // when it returns ok. Returns an id for the reply ("250 2.0.0 Ok: queued as <id>").
   Result<std::string> accept(const AcceptedMessage& message);
+  // Bytes of the messages in every folder of the mailbox (quota usage, RFC 9208 STORAGE).
+  Result<int64_t> usedBytes(const std::string& mailbox_id);
   Result<MailCounters> counters(const std::string& mailbox_id, int64_t now);
   // Today's (UTC) counters of every mailbox that has any, by mailbox id (for /metrics).
   Result<std::vector<std::pair<std::string, MailCounters>>> countersOfDay(int64_t now);

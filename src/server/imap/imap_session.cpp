@@ -88,7 +88,8 @@ ImapSession::Step ImapSession::process(bool stopping) {
     then_ = nullptr;
     if (work_threw_) {
       work_threw_ = false;
-      tagged("NO", "[UNAVAILABLE] Temporary failure, try again");
+      // While idling no command is waiting for an answer (the next reload retries).
+      if (!idling_) tagged("NO", "[UNAVAILABLE] Temporary failure, try again");
     } else {
       then();
     }
