@@ -60,6 +60,7 @@ std::vector<Key> keysOf(Config& c) {
       {"imap", "max_connections", &c.imap.max_connections},
       {"imap", "max_connections_per_ip", &c.imap.max_connections_per_ip},
       {"imap", "allow_plaintext_auth", &c.imap.allow_plaintext_auth},
+      {"mail", "mailbox_quota_mb", &c.mail.mailbox_quota_mb},
       {"delivery", "resolver", &c.delivery.resolver},
       {"delivery", "relay", &c.delivery.relay},
       {"delivery", "port", &c.delivery.port},
@@ -148,6 +149,7 @@ Status validate(const Config& c) {
   MJ_TRY(positive("privacy.workspace_grace_days", c.privacy.workspace_grace_days, 3650));
   MJ_TRY(positive("privacy.export_valid_days", c.privacy.export_valid_days, 365));
   MJ_TRY(positive("delivery.port", c.delivery.port, 65535));
+  MJ_TRY(positive("mail.mailbox_quota_mb", c.mail.mailbox_quota_mb, int64_t(1) << 30));
   MJ_TRY(positive("delivery.max_age_hours", c.delivery.max_age_hours, 24 * 30));
   MJ_TRY(positive("delivery.first_retry_seconds", c.delivery.first_retry_seconds, 86400));
   MJ_TRY(positive("delivery.concurrency", c.delivery.concurrency, 1000));

@@ -64,6 +64,11 @@ struct Config {
     int64_t max_connections_per_ip = 50;
     int64_t allow_plaintext_auth = 0;  // 1: LOGIN without TLS from loopback (development only)
   } imap;
+  struct Mail {
+    // Storage limit per mailbox (RFC 9208 QUOTA, APPEND and delivery refuse beyond it). The
+    // plan's limit replaces it when billing provides one (mailboxQuotaBytes in mail_runtime).
+    int64_t mailbox_quota_mb = 5120;
+  } mail;
   struct Delivery {
     std::string resolver = "127.0.0.1:53";
     std::string relay;

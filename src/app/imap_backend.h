@@ -2,6 +2,8 @@
 // known password costs no Argon2id), folders and messages from core::ImapStore.
 #pragma once
 
+#include <functional>
+
 #include "core/mail/imap_store.h"
 #include "core/mailboxes/mail_directory.h"
 #include "server/imap/imap_backend.h"
@@ -10,8 +12,10 @@ namespace mailjuke::app {
 
 class ImapStoreBackend final : public imap::ImapBackend {
  public:
-  ImapStoreBackend(core::MailDirectory& directory, core::ImapStore& store)
-      : directory_(directory), store_(store) {}
+  // `quota_limit` gives a mailbox's storage limit in bytes (RFC 9208).
+  using QuotaLimit = std::function<int64_t(const std::string& mailbox_id)>;
+  ImapStoreBackend(core::MailDirectory& directory, core::ImapStore& store, QuotaLimit quota_limit)
+      : directory_(directory), store_(store), quota_limit_(std::move(quota_limit)) {}
 
   std::pair<core::MailAuthResult, std::shared_ptr<const core::MailAccount>> authenticate(
       std::string_view username, std::string_view password) override {
@@ -69,12 +73,26 @@ class ImapStoreBackend final : public imap::ImapBackend {
                                     const std::string& content,
                                     const std::vector<std::string>& flags,
                                     int64_t internal_date) override {
+    // RFC 9208 §4.3: an APPEND that would exceed the limit fails with [OVERQUOTA].
+    MJ_TRY_ASSIGN(auto q, quota(mailbox_id));
+    if (q.used_bytes + int64_t(content.size()) > q.limit_bytes)
+      return Error::make(ErrorCode::kPaymentRequired, "Mailbox is over its storage quota");
     return store_.append(mailbox_id, folder, content, flags, internal_date);
+  }
+  std::unique_ptr<core::MailChanges::Subscription> watch(const std::string& mailbox_id,
+                                                         const void* origin,
+                                                         std::function<void()> on_change) override {
+    return store_.changes().subscribe(mailbox_id, origin, std::move(on_change));
+  }
+  Result<core::MailboxQuota> quota(const std::string& mailbox_id) override {
+    MJ_TRY_ASSIGN(int64_t used, store_.usedBytes(mailbox_id));
+    return core::MailboxQuota{used, quota_limit_(mailbox_id)};
   }
 
  private:
   core::MailDirectory& directory_;
   core::ImapStore& store_;
+  QuotaLimit quota_limit_;
 };
 
 }  // namespace mailjuke::app

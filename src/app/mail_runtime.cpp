@@ -50,13 +50,21 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
       store_(ctx, blobs_),
       directory_(ctx),
       resolver_(core::mailauth::makeStubResolver(config.delivery.resolver)),
-      intake_(ctx, directory_, store_, *resolver_, {config.platform.mail_hostname}),
+      intake_(ctx, directory_, store_, *resolver_,
+              {config.platform.mail_hostname,
+               [this](const std::string& id) { return mailboxQuotaBytes(id); }}),
       backend_(intake_, directory_, [this] { delivery_.kick(); }),
       smtp_(runtime, smtpOptions(config), backend_),
       delivery_(runtime, deliveryOptions(config), ctx, store_, directory_, *resolver_),
       imap_store_(ctx, store_),
-      imap_backend_(directory_, imap_store_),
-      imap_(runtime, imapOptions(config), imap_backend_) {}
+      imap_backend_(directory_, imap_store_,
+                    [this](const std::string& id) { return mailboxQuotaBytes(id); }),
+      imap_(runtime, imapOptions(config), imap_backend_),
+      mailbox_quota_mb_(config.mail.mailbox_quota_mb) {}
+
+int64_t MailRuntime::mailboxQuotaBytes(const std::string& /*mailbox_id*/) const {
+  return mailbox_quota_mb_ * 1024 * 1024;
+}
 
 Status MailRuntime::startSmtp(Json& listeners) {
   MJ_TRY_ASSIGN(auto bound, smtp_.start());

@@ -38,6 +38,9 @@ class MailRuntime {
   core::MailDirectory& directory() { return directory_; }
   smtp::SmtpServer& smtp() { return smtp_; }
   imap::ImapServer& imap() { return imap_; }
+  // The storage limit of a mailbox in bytes (IMAP QUOTA, APPEND, delivery): `[mail]
+  // mailbox_quota_mb` for now; the one place to consult the workspace's plan instead.
+  int64_t mailboxQuotaBytes(const std::string& mailbox_id) const;
 
  private:
   core::BlobStore blobs_;
@@ -51,6 +54,7 @@ class MailRuntime {
   core::ImapStore imap_store_;
   ImapStoreBackend imap_backend_;
   imap::ImapServer imap_;
+  int64_t mailbox_quota_mb_;
   bool smtp_started_ = false;
   bool imap_started_ = false;
 };

@@ -18,7 +18,7 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
   }
   std::set<int64_t> wanted(uids.begin(), uids.end());
   const int64_t now = ctx_.clock.nowSeconds();
-  return ctx_.db.write<CopyResult>([&](store::Tx& tx) -> Result<CopyResult> {
+  auto result = ctx_.db.write<CopyResult>([&](store::Tx& tx) -> Result<CopyResult> {
     MJ_TRY_ASSIGN(auto d, tx.queryOne(std::string("SELECT id, uidnext, highest_modseq, "
                                                   "uidvalidity FROM mail_folders WHERE "
                                                   "mailbox_id = ? AND name = ?") +
@@ -63,6 +63,8 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
     }
     return out;
   });
+  if (result.ok() && !result->source.empty()) mail_.changes().notify(mailbox_id);
+  return result;
 }
 
 }  // namespace mailjuke::core

@@ -120,6 +120,10 @@ Result<ImapFolderStatus> ImapStore::status(const std::string& mailbox_id, const 
   });
 }
 
+Result<int64_t> ImapStore::usedBytes(const std::string& mailbox_id) {
+  return mail_.usedBytes(mailbox_id);
+}
+
 Result<std::vector<ImapMessage>> ImapStore::messages(const std::string& folder_id) {
   using Out = std::vector<ImapMessage>;
   return ctx_.db.read<Out>([&](store::Tx& tx) -> Result<Out> {
@@ -186,13 +190,15 @@ Result<FlagUpdateResult> ImapStore::storeFlags(const std::string& folder_id,
     std::string c = canonicalFlag(f);
     if (c != "\\Recent" && !hasFlag(wanted, c)) wanted.push_back(c);
   }
-  return ctx_.db.write<FlagUpdateResult>([&](store::Tx& tx) -> Result<FlagUpdateResult> {
+  std::string mailbox_id;
+  auto result = ctx_.db.write<FlagUpdateResult>([&](store::Tx& tx) -> Result<FlagUpdateResult> {
     FlagUpdateResult out;
-    MJ_TRY_ASSIGN(auto folder, tx.queryOne(std::string("SELECT highest_modseq FROM mail_folders "
-                                                       "WHERE id = ?") +
+    MJ_TRY_ASSIGN(auto folder, tx.queryOne(std::string("SELECT highest_modseq, mailbox_id FROM "
+                                                       "mail_folders WHERE id = ?") +
                                                tx.forUpdate(),
                                            {folder_id}));
     if (!folder) return Error::notFound("folder");
+    mailbox_id = folder->text(1);
     const int64_t modseq = folder->integer(0) + 1;
     for (size_t at = 0; at < uids.size(); at += kInChunk) {
       size_t n = std::min(kInChunk, uids.size() - at);
@@ -242,6 +248,8 @@ Result<FlagUpdateResult> ImapStore::storeFlags(const std::string& folder_id,
     std::sort(out.failed_uids.begin(), out.failed_uids.end());
     return out;
   });
+  if (result.ok() && !result->changed.empty()) mail_.changes().notify(mailbox_id);
+  return result;
 }
 
 Result<std::vector<int64_t>> ImapStore::expunge(const std::string& folder_id,
@@ -249,12 +257,14 @@ Result<std::vector<int64_t>> ImapStore::expunge(const std::string& folder_id,
   using Out = std::vector<int64_t>;
   std::set<int64_t> allowed;
   if (only) allowed.insert(only->begin(), only->end());
-  return ctx_.db.write<Out>([&](store::Tx& tx) -> Result<Out> {
-    MJ_TRY_ASSIGN(auto folder, tx.queryOne(std::string("SELECT highest_modseq FROM mail_folders "
-                                                       "WHERE id = ?") +
+  std::string mailbox_id;
+  auto result = ctx_.db.write<Out>([&](store::Tx& tx) -> Result<Out> {
+    MJ_TRY_ASSIGN(auto folder, tx.queryOne(std::string("SELECT highest_modseq, mailbox_id FROM "
+                                                       "mail_folders WHERE id = ?") +
                                                tx.forUpdate(),
                                            {folder_id}));
     if (!folder) return Error::notFound("folder");
+    mailbox_id = folder->text(1);
     MJ_TRY_ASSIGN(auto rows, tx.query("SELECT uid, flags FROM mail_messages WHERE folder_id = ? "
                                       "ORDER BY uid",
                                       {folder_id}));
@@ -273,6 +283,8 @@ Result<std::vector<int64_t>> ImapStore::expunge(const std::string& folder_id,
     }
     return out;
   });
+  if (result.ok() && !result->empty()) mail_.changes().notify(mailbox_id);
+  return result;
 }
 
 }  // namespace mailjuke::core

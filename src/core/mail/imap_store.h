@@ -70,6 +70,11 @@ struct CopyResult {
   std::vector<int64_t> dest;    // their new UIDs, in the same order
 };
 
+struct MailboxQuota {  // RFC 9208 STORAGE
+  int64_t used_bytes = 0;
+  int64_t limit_bytes = 0;
+};
+
 struct AppendResult {
   int64_t uidvalidity = 0;
   int64_t uid = 0;
@@ -131,6 +136,12 @@ class ImapStore {
   Result<AppendResult> append(const std::string& mailbox_id, const std::string& folder,
                               const std::string& content, const std::vector<std::string>& flags,
                               int64_t internal_date);
+
+  // Bytes used by the messages of every folder of the mailbox (RFC 9208 STORAGE usage).
+  Result<int64_t> usedBytes(const std::string& mailbox_id);
+
+  // Change notifications of every mailbox (IDLE); MailStore's hub.
+  MailChanges& changes() { return mail_.changes(); }
 
   // The message bytes (CRLF line ends) as stored.
   Result<std::string> content(const std::string& blob_id) { return mail_.blobs().get(blob_id); }

@@ -231,6 +231,30 @@ TEST_P(ImapStoreTest, StructuresCachedAtDeliveryFollowCopiesAndHeadersComeFromMe
   EXPECT_EQ(imap_->header(msgs[0].blob_id).value(), *h);  // from memory the second time
 }
 
+TEST_P(ImapStoreTest, ChangesNotifyTheMailboxAndUsageCountsBytes) {
+  int changes = 0;
+  auto sub = imap_->changes().subscribe(mbx_, nullptr, [&] { ++changes; });
+  deliver("one");  // MailStore::accept
+  EXPECT_EQ(changes, 1);
+  deliver("two");
+  EXPECT_EQ(changes, 2);
+  auto inbox = inboxId();
+  ASSERT_TRUE(imap_->storeFlags(inbox, {1}, {FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  EXPECT_EQ(changes, 3);
+  ASSERT_TRUE(imap_->storeFlags(inbox, {1}, {FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  EXPECT_EQ(changes, 3);  // nothing changed, nothing to tell
+  ASSERT_TRUE(imap_->expunge(inbox).ok());
+  EXPECT_EQ(changes, 4);
+  ASSERT_TRUE(imap_->copy(mbx_, inbox, {2}, "Sent", false).ok());
+  EXPECT_EQ(changes, 5);
+  auto msgs = imap_->messages(inbox);
+  ASSERT_TRUE(msgs.ok());
+  auto used = imap_->usedBytes(mbx_);
+  ASSERT_TRUE(used.ok()) << used.error().message;
+  EXPECT_EQ(*used, 2 * (*msgs)[0].size);  // INBOX and its copy in Sent
+  EXPECT_EQ(*imap_->usedBytes("mbx_nobody"), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, ImapStoreTest, ::testing::Values("sqlite", "postgres"));
 
 }  // namespace

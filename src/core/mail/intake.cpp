@@ -149,6 +149,13 @@ Result<std::string> MailIntake::submit(const SmtpEnvelope& envelope, std::string
 Result<std::string> MailIntake::store(const SmtpEnvelope& envelope, std::string content,
                                       const MailAccount* sender, int64_t now) {
   Routing routing = route(envelope.rcpt_to);
+  if (options_.quota_limit) {
+    for (const auto& d : routing.local) {
+      MJ_TRY_ASSIGN(int64_t used, store_.usedBytes(d.mailbox_id));
+      if (used + int64_t(content.size()) > options_.quota_limit(d.mailbox_id))
+        return Error::make(ErrorCode::kPaymentRequired, "mailbox full");
+    }
+  }
   AcceptedMessage accepted;
   accepted.content = std::move(content);
   accepted.envelope_from = envelope.mail_from;

@@ -6,6 +6,7 @@
 // Thread-safety: safe from any thread. Methods marked blocking run on the worker pool.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +38,10 @@ enum class RcptVerdict {
 
 struct IntakeOptions {
   std::string hostname = "mail.mailjuke.test";  // Received and Authentication-Results authserv-id
+  // A hosted mailbox's storage limit in bytes (empty: none). A delivery that would take an INBOX
+  // over it fails with kPaymentRequired (SMTP 452 4.2.2, RFC 3463 "mailbox full": the sender
+  // retries later). The check is not transactional: a soft limit.
+  std::function<int64_t(const std::string& mailbox_id)> quota_limit;
 };
 
 class MailIntake {
@@ -53,7 +58,8 @@ class MailIntake {
 
   // End of DATA (blocking: DNS, fsync, SQL). Ok → the queue id for "250 2.0.0 Ok: queued as".
   // Errors: kInvalid → 550 5.6.0 (unusable message), kForbidden → 553 5.7.1 (From header is
-  // not the sender's), kRateLimited → 451 4.7.1 (daily limit), anything else → 451 4.3.0.
+  // not the sender's), kRateLimited → 451 4.7.1 (daily limit), kPaymentRequired → 452 4.2.2
+  // (a recipient's mailbox is over its quota), anything else → 451 4.3.0.
   Result<std::string> receive(const SmtpEnvelope& envelope, std::string message);
   Result<std::string> submit(const SmtpEnvelope& envelope, std::string message);
 

@@ -217,7 +217,18 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
     c.cv.notify_all();
   }
   if (!item.result->ok()) return Error(item.result->error());
+  for (const auto& d : message.local) changes_.notify(d.mailbox_id);  // IDLE (RFC 2177)
   return item.message_id;
+}
+
+Result<int64_t> MailStore::usedBytes(const std::string& mailbox_id) {
+  return ctx_.db.read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT COALESCE(SUM(m.size), 0) FROM mail_messages m "
+                                        "JOIN mail_folders f ON f.id = m.folder_id WHERE "
+                                        "f.mailbox_id = ?",
+                                        {mailbox_id}));
+    return row ? row->integer(0) : int64_t(0);
+  });
 }
 
 Result<MailCounters> MailStore::counters(const std::string& mailbox_id, int64_t now) {

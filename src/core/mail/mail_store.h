@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "core/context.h"
 #include "core/mail/blob_store.h"
+#include "core/mail/mail_changes.h"
 
 namespace mailjuke::core {
 
@@ -49,6 +50,8 @@ class MailStore {
   // Stores the blob, the local deliveries, the outbound queue entries and the counters; durable
   // when it returns ok. Returns an id for the reply ("250 2.0.0 Ok: queued as <id>").
   Result<std::string> accept(const AcceptedMessage& message);
+  // Bytes of the messages in every folder of the mailbox (quota usage, RFC 9208 STORAGE).
+  Result<int64_t> usedBytes(const std::string& mailbox_id);
   Result<MailCounters> counters(const std::string& mailbox_id, int64_t now);
   // Today's (UTC) counters of every mailbox that has any, by mailbox id (for /metrics).
   Result<std::vector<std::pair<std::string, MailCounters>>> countersOfDay(int64_t now);
@@ -56,6 +59,8 @@ class MailStore {
   Result<int64_t> collectGarbage();
 
   BlobStore& blobs() { return blobs_; }
+  // Signalled after each committed change of a mailbox (IMAP IDLE, untagged updates).
+  MailChanges& changes() { return changes_; }
 
   // Group-commit statistics (tests, metrics): write transactions committed and messages in them.
   struct Stats {
@@ -73,6 +78,7 @@ class MailStore {
   CoreContext& ctx_;
   BlobStore& blobs_;
   std::unique_ptr<Committer> committer_;
+  MailChanges changes_;
   int64_t gc_grace_seconds_ = 600;
   int64_t queue_max_age_seconds_ = 5 * 86400;
 };

@@ -27,6 +27,7 @@ void ImapSession::cmdCopy() {
   std::string mailbox_id = account_->id, folder_id = selected_->folder.id, to = *dest;
   blocking<Result<core::CopyResult>>(
       [this, mailbox_id, folder_id, uids, to, move] {
+        core::MailChanges::Scope everyone(nullptr);  // a selected destination reports EXISTS
         return backend_.copy(mailbox_id, folder_id, uids, to, move);
       },
       [this, move](Result<core::CopyResult>& r) {

@@ -25,7 +25,14 @@ void appendLiteral(std::string& out, std::string_view bytes) {
 }  // namespace
 
 void ImapSession::cmdFetch() {
-  if (cmd_.args.size() != 2) return bad("FETCH needs a sequence set and data items");
+  std::optional<int64_t> changed_since;  // RFC 7162 §3.1.4 FETCH … (CHANGEDSINCE n)
+  if (cmd_.args.size() == 3) {
+    auto cs = parseChangedSince(cmd_.args[2]);
+    if (!cs.ok()) return bad(cs.error().message);
+    changed_since = *cs;
+  } else if (cmd_.args.size() != 2) {
+    return bad("FETCH needs a sequence set and data items");
+  }
   if (cmd_.args[0].kind != Token::Kind::kAtom) return bad("Bad sequence set");
   auto set = parseSequenceSet(cmd_.args[0].text);
   if (!set.ok()) return bad(set.error().message);
@@ -33,6 +40,8 @@ void ImapSession::cmdFetch() {
   if (!parsed.ok()) return bad(parsed.error().message);
   FetchPlan plan = std::move(parsed).value();
   if (cmd_.uid) plan.uid = true;  // RFC 9051 §6.4.9: UID FETCH always returns UID
+  if (changed_since) plan.modseq = true;
+  if (plan.modseq) condstore_ = true;  // RFC 7162 §3.1: a CONDSTORE-enabling command
   if (!cmd_.uid) {
     // RFC 9051 §6.4.5: a message number above the mailbox size is a BAD sequence set (ranges
     // with '*' are accepted, so "1:*" on an empty mailbox is simply empty).
@@ -42,6 +51,8 @@ void ImapSession::cmdFetch() {
         return bad("Invalid message sequence number");
   }
   std::vector<size_t> idx = resolve(*set);
+  if (changed_since)
+    std::erase_if(idx, [&](size_t i) { return selected_->messages[i].modseq <= *changed_since; });
   if (idx.empty()) return tagged("OK", cmd_.name + " completed");
   const bool mark_seen = plan.setsSeen() && !selected_->read_only;
   std::vector<core::ImapMessage> targets;

@@ -64,6 +64,7 @@ void ImapSession::cmdAppend() {
   std::string content = msg.text;
   blocking<Result<core::AppendResult>>(
       [this, mailbox_id, folder, content, flags, date] {
+        core::MailChanges::Scope everyone(nullptr);  // a selected destination reports EXISTS
         return backend_.append(mailbox_id, folder, content, flags, date);
       },
       [this](Result<core::AppendResult>& r) {

@@ -14,12 +14,26 @@ struct Opened {
 
 void ImapSession::cmdSelect() {
   const bool examine = cmd_.name == "EXAMINE";
-  if (cmd_.args.size() != 1) return bad(cmd_.name + " needs a mailbox name");
+  if (cmd_.args.empty() || cmd_.args.size() > 2) return bad(cmd_.name + " needs a mailbox name");
   auto name = mailboxArg(cmd_.args[0]);
   if (!name) return;
+  if (cmd_.args.size() == 2) {
+    // RFC 7162 §3.1.8: SELECT mailbox (CONDSTORE) enables CONDSTORE.
+    const Token& p = cmd_.args[1];
+    if (p.kind != Token::Kind::kList) return bad("Bad SELECT parameters");
+    for (const auto& t : p.items) {
+      std::string u = t.text;
+      for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (t.kind != Token::Kind::kAtom || u != "CONDSTORE") return bad("Unknown SELECT parameter");
+      condstore_ = true;
+    }
+  }
   // RFC 9051 §6.3.2: a SELECT deselects the current mailbox first, even if it then fails.
   selected_.reset();
   state_ = State::kAuthenticated;
+  watch_state_->dirty.store(false);  // the load below sees everything before this point
+  expunge_pending_ = false;
+  recent_ = 0;
   std::string mailbox_id = account_->id;
   std::string folder = *name;
   blocking<Opened>(
@@ -41,7 +55,8 @@ void ImapSession::cmdSelect() {
                  std::string(examine ? "" : "\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*") +
                  ")] Flags permitted");
         untagged(std::to_string(s.messages.size()) + " EXISTS");
-        untagged("0 RECENT");  // RFC 3501 §6.3.1 requires it; \Recent is not tracked
+        // RFC 3501 §6.3.1 requires it (rev1); what arrives later counts (updates.cpp).
+        if (!rev2_) untagged("0 RECENT");
         // RFC 3501 §6.3.1: [UNSEEN n] is the first unseen message's sequence number.
         for (size_t i = 0; i < s.messages.size(); ++i) {
           if (!core::hasFlag(s.messages[i].flags, "\\Seen")) {
@@ -51,6 +66,8 @@ void ImapSession::cmdSelect() {
         }
         untagged("OK [UIDVALIDITY " + std::to_string(s.folder.uidvalidity) + "] UIDs valid");
         untagged("OK [UIDNEXT " + std::to_string(s.folder.uidnext) + "] Predicted next UID");
+        // RFC 7162 §3.1.2.1.
+        untagged("OK [HIGHESTMODSEQ " + std::to_string(s.folder.highest_modseq) + "] Highest");
         selected_ = std::move(s);
         state_ = State::kSelected;
         tagged("OK",

@@ -24,9 +24,22 @@ void ImapSession::cmdSimple() {
     untagged("ID (\"name\" \"MailJuke\" \"vendor\" \"MailJuke\")");
     return tagged("OK", "ID completed");
   }
-  if (n == "ENABLE") {  // RFC 5161 §3.1: no extension is enabled yet, so ENABLED is empty.
+  if (n == "ENABLE") {  // RFC 5161 §3.1: ENABLED lists what this command newly enabled.
     if (cmd_.args.empty()) return bad("ENABLE needs at least one capability");
-    untagged("ENABLED");
+    std::string enabled;
+    for (const auto& t : cmd_.args) {
+      if (t.kind != Token::Kind::kAtom) return bad("ENABLE takes capability names");
+      std::string u = t.text;
+      for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (u == "CONDSTORE" && !condstore_) {  // RFC 7162 §3.1
+        condstore_ = true;
+        enabled += " CONDSTORE";
+      } else if (u == "IMAP4REV2" && !rev2_) {  // RFC 9051 §6.3.1
+        rev2_ = true;
+        enabled += " IMAP4rev2";
+      }
+    }
+    untagged("ENABLED" + enabled);
     return tagged("OK", "ENABLE completed");
   }
   // NAMESPACE, RFC 2342 §5: one personal namespace, no shared or other users' folders.

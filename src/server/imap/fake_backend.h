@@ -22,6 +22,8 @@ class FakeBackend : public ImapBackend {
                 {"f_sent", "Sent", std::string("\\Sent"), true, 101, 1, 1},
                 {"f_arch", "Archive/2025", std::nullopt, false, 102, 1, 1}};
   }
+  core::MailChanges changes;  // notified like MailStore/ImapStore do
+  int64_t quota_limit = 1 << 20;
   bool throw_on_content = false;
   int content_calls = 0;
   int structures_calls = 0;
@@ -47,6 +49,7 @@ class FakeBackend : public ImapBackend {
     }
     blobs_[m.blob_id] = std::move(content);
     msgs_[folder_id].push_back(m);
+    changes.notify("mbx_user");
     return m.uid;
   }
   const std::vector<core::ImapMessage>& stored(const std::string& folder_id) {
@@ -85,6 +88,10 @@ class FakeBackend : public ImapBackend {
     int64_t modseq = f.highest_modseq + 1;
     for (auto& m : msgs_[folder_id]) {
       if (std::find(uids.begin(), uids.end(), m.uid) == uids.end()) continue;
+      if (u.unchanged_since && m.modseq > *u.unchanged_since) {
+        out.failed_uids.push_back(m.uid);
+        continue;
+      }
       std::vector<std::string> next;
       if (u.mode == core::FlagMode::kReplace) next = u.flags;
       if (u.mode == core::FlagMode::kAdd) {
@@ -100,7 +107,7 @@ class FakeBackend : public ImapBackend {
       m.modseq = modseq;
       out.changed.push_back(m);
     }
-    if (!out.changed.empty()) f.highest_modseq = modseq;
+    if (!out.changed.empty()) f.highest_modseq = modseq, changes.notify("mbx_user");
     return out;
   }
   Result<std::vector<int64_t>> expunge(const std::string& folder_id,
@@ -116,6 +123,7 @@ class FakeBackend : public ImapBackend {
         ++it;
       }
     }
+    if (!out.empty()) changes.notify("mbx_user");
     return out;
   }
   Result<std::string> content(const std::string& blob_id) override {
@@ -197,9 +205,22 @@ class FakeBackend : public ImapBackend {
     }
     return out;
   }
+  std::unique_ptr<core::MailChanges::Subscription> watch(const std::string& mailbox_id,
+                                                         const void* origin,
+                                                         std::function<void()> cb) override {
+    return changes.subscribe(mailbox_id, origin, std::move(cb));
+  }
+  Result<core::MailboxQuota> quota(const std::string&) override {
+    core::MailboxQuota q{0, quota_limit};
+    for (auto& [id, v] : msgs_)
+      for (auto& m : v) q.used_bytes += m.size;
+    return q;
+  }
   Result<core::AppendResult> append(const std::string&, const std::string& folder,
                                     const std::string& content,
                                     const std::vector<std::string>& flags, int64_t date) override {
+    if (quota("")->used_bytes + int64_t(content.size()) > quota_limit)
+      return Error::make(ErrorCode::kPaymentRequired, "over quota");
     for (auto& f : folders_)
       if (f.name == folder) {
         int64_t uid = add(f.id, content, flags, date ? date : 1700000000);

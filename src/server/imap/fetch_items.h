@@ -46,6 +46,9 @@ std::optional<mime::MessageStructure> structureFromCache(
 // The items token: one atom (FLAGS, a macro ALL/FAST/FULL) or a list. Errors: a reason for BAD.
 Result<FetchPlan> parseFetchItems(const Token& items);
 
+// The FETCH modifier list "(CHANGEDSINCE n)" (RFC 7162 §3.1.4) → n. Errors: a reason for BAD.
+Result<int64_t> parseChangedSince(const Token& modifiers);
+
 // The bytes a section names in `message` (before <partial>). Unknown parts give "" (RFC 9051
 // §6.4.5 leaves this to the server; an empty string is what most servers send).
 std::string extractSection(std::string_view message, const mime::MessageStructure& structure,

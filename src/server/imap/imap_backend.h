@@ -5,6 +5,7 @@
 // which the driver runs on the worker pool.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include "base/result.h"
 #include "core/mail/imap_store.h"
+#include "core/mail/mail_changes.h"
 #include "core/mailboxes/mail_directory.h"
 
 namespace mailjuke::imap {
@@ -49,6 +51,19 @@ class ImapBackend {
   virtual Result<core::CopyResult> copy(const std::string& mailbox_id, const std::string& folder_id,
                                         const std::vector<int64_t>& uids, const std::string& dest,
                                         bool move) = 0;
+  // Calls `on_change` (any thread, quickly) after each committed change of the mailbox not made
+  // under a MailChanges::Scope of `origin`; until the handle is destroyed. nullptr: no watching.
+  virtual std::unique_ptr<core::MailChanges::Subscription> watch(const std::string& mailbox_id,
+                                                                 const void* origin,
+                                                                 std::function<void()> on_change) {
+    (void)mailbox_id, (void)origin, (void)on_change;
+    return nullptr;
+  }
+  // RFC 9208: the storage used by the mailbox and its limit, in bytes.
+  virtual Result<core::MailboxQuota> quota(const std::string& mailbox_id) {
+    (void)mailbox_id;
+    return Error::make(ErrorCode::kNotFound, "no quota");
+  }
   virtual Result<core::AppendResult> append(const std::string& mailbox_id,
                                             const std::string& folder, const std::string& content,
                                             const std::vector<std::string>& flags,

@@ -35,7 +35,10 @@ struct Connection {
   asio::steady_timer timer;
   uint64_t timer_gen = 0;  // a stale timer firing after its operation finished is ignored
   bool timed_out = false;
-  bool idle = false;  // reading, with nothing half-done; network thread only
+  bool idle = false;     // reading, with nothing half-done; network thread only
+  bool reading = false;  // a read is in flight (network thread only)
+  bool idling = false;   // ... and the session is in IMAP IDLE: a wake interrupts it
+  bool woken = false;    // a wake interrupted the read (not a timeout, not shutdown)
   std::string ip;
   bool loopback = false;
   ListenerKind kind = ListenerKind::kImap;
@@ -117,6 +120,20 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
       so.tls_active = true;
     }
     ImapSession s(std::move(so), backend);
+    // A change of the mailbox (another session, SMTP delivery) interrupts the read of an idling
+    // session so that process() can report it (RFC 2177); otherwise it waits for the next
+    // command. Called from any thread: hops onto this connection's thread.
+    std::weak_ptr<Connection> weak = c;
+    s.setWake([weak] {
+      auto c = weak.lock();
+      if (!c) return;
+      asio::post(c->sock.get_executor(), [c] {
+        if (!c->reading || !c->idling) return;
+        c->woken = true;
+        ErrorCodeT ignored;
+        c->sock.cancel(ignored);
+      });
+    });
     s.greet();
     std::array<char, 16384> buf;
     uint64_t seen = ~uint64_t(0);
@@ -152,8 +169,14 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
         bool in = s.state() != ImapSession::State::kNotAuthenticated;
         deadline = Clock::now() + (in ? opt.idle_timeout : opt.login_timeout);
       }
+      // A change noted while we were writing: report it before waiting (no suspension between
+      // this check and the read, so a later wake finds the read in flight).
+      if (s.refreshDue()) continue;
       ErrorCodeT ec;
       c->idle = s.idle();
+      c->idling = s.idling();
+      c->reading = true;
+      c->woken = false;
       arm(c, deadline);
       size_t n = c->tls ? co_await c->tls->async_read_some(asio::buffer(buf),
                                                            redirect_error(use_awaitable, ec))
@@ -161,6 +184,11 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
                                                            redirect_error(use_awaitable, ec));
       disarm(*c);
       c->idle = false;
+      c->reading = false;
+      if (ec == asio::error::operation_aborted && c->woken && !c->timed_out && !stopping) {
+        c->woken = false;
+        continue;  // process() reloads the folder and writes the updates
+      }
       if (ec) {
         if (c->timed_out) {
           s.timedOut();  // "* BYE" autologout

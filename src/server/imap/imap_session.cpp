@@ -16,7 +16,8 @@ void ImapSession::greet() {
 
 std::string ImapSession::capabilities() const {
   std::string caps =
-      "IMAP4rev1 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE MOVE UIDPLUS";
+      "IMAP4rev1 IMAP4rev2 LITERAL+ SASL-IR ENABLE ID NAMESPACE UNSELECT SPECIAL-USE MOVE UIDPLUS "
+      "IDLE CONDSTORE ESEARCH LIST-STATUS QUOTA QUOTA=RES-STORAGE";
   if (!tls_ && opt_.tls_available) caps += " STARTTLS";
   // RFC 9051 §6.2.3: no plaintext passwords before TLS.
   caps += mayLogin() ? " AUTH=PLAIN" : " LOGINDISABLED";
@@ -68,6 +69,8 @@ void ImapSession::tlsEstablished() {
 
 void ImapSession::runBlocking() {
   work_threw_ = false;
+  // Writes made here are this session's own: its change notifications do not wake it.
+  core::MailChanges::Scope origin(this);
   // One catch-all per blocking call: a throwing backend becomes a NO, not a dead session.
   try {
     if (work_) work_();
@@ -85,7 +88,8 @@ ImapSession::Step ImapSession::process(bool stopping) {
     then_ = nullptr;
     if (work_threw_) {
       work_threw_ = false;
-      tagged("NO", "[UNAVAILABLE] Temporary failure, try again");
+      // While idling no command is waiting for an answer (the next reload retries).
+      if (!idling_) tagged("NO", "[UNAVAILABLE] Temporary failure, try again");
     } else {
       then();
     }
@@ -100,6 +104,18 @@ ImapSession::Step ImapSession::process(bool stopping) {
     if (stopping && !sasl_pending_) {
       shutdownNow();
       return Step::kClose;
+    }
+    if (!watch_ && account_) {
+      // Change notifications for the session's mailbox (IDLE, untagged updates).
+      watch_ = backend_.watch(account_->id, this, [w = watch_state_] {
+        w->dirty.store(true);
+        if (w->wake) w->wake();
+      });
+    }
+    if (refreshDue()) {
+      // RFC 2177: while idling, report changes as they happen.
+      refresh(true, nullptr);
+      continue;
     }
     // The tag is read before framing: after kTooLong the reader has already skipped the line.
     std::string tag = reader_.currentTag();
@@ -128,6 +144,14 @@ void ImapSession::handle(const std::string& wire) {
     saslResponse(wire);
     return;
   }
+  if (idling_) {
+    // RFC 2177 §3: "DONE" ends IDLE; anything else is a protocol error.
+    idling_ = false;
+    std::string w = wire;
+    for (char& c : w) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (w == "DONE") return tagged("OK", "IDLE terminated");
+    return bad("Expected DONE");
+  }
   auto parsed = parseCommand(wire);
   if (!parsed.ok()) {
     // A best-effort tag so the client can match the BAD (RFC 9051 §7.1.3).
@@ -139,9 +163,13 @@ void ImapSession::handle(const std::string& wire) {
     return;
   }
   cmd_ = std::move(parsed).value();
-  // One catch-all per command: a bug in one handler answers BAD and keeps the session.
+  guarded([this] { dispatch(); });
+}
+
+void ImapSession::guarded(const std::function<void()>& f) {
+  // One catch-all per command: a bug in one handler answers NO and keeps the session.
   try {
-    dispatch();
+    f();
   } catch (const std::exception&) {
     work_ = nullptr;
     then_ = nullptr;
@@ -155,6 +183,7 @@ void ImapSession::dispatch() {
       n != "EXPUNGE")
     return bad("Unknown UID command");
   if (n == "NOOP") return cmdNoop();
+  if (n == "IDLE" && state_ != State::kNotAuthenticated) return cmdIdle();
   if (n == "CAPABILITY" || n == "LOGOUT" || n == "ID") return cmdSimple();
   if (state_ == State::kNotAuthenticated) {
     if (n == "STARTTLS") return cmdStartTls();
@@ -163,7 +192,8 @@ void ImapSession::dispatch() {
     static const char* kAfterLogin[] = {"SELECT", "EXAMINE", "LIST",   "LSUB",      "STATUS",
                                         "FETCH",  "STORE",   "SEARCH", "ENABLE",    "NAMESPACE",
                                         "CREATE", "DELETE",  "RENAME", "SUBSCRIBE", "UNSUBSCRIBE",
-                                        "APPEND", "EXPUNGE", "CLOSE",  "UNSELECT",  "CHECK"};
+                                        "APPEND", "EXPUNGE", "CLOSE",  "UNSELECT",  "CHECK",
+                                        "IDLE",   "COPY",    "MOVE",   "GETQUOTA",  "GETQUOTAROOT"};
     for (const char* k : kAfterLogin)
       if (n == k) return bad("Log in first");
     return bad("Unknown command");
@@ -175,10 +205,26 @@ void ImapSession::dispatch() {
   if (n == "CREATE" || n == "DELETE" || n == "RENAME" || n == "SUBSCRIBE" || n == "UNSUBSCRIBE")
     return cmdMailbox();
   if (n == "APPEND") return cmdAppend();
+  if (n == "GETQUOTA" || n == "GETQUOTAROOT" || n == "SETQUOTA") return cmdQuota();
   if (n == "SELECT" || n == "EXAMINE") return cmdSelect();
   if (n == "FETCH" || n == "STORE" || n == "SEARCH" || n == "EXPUNGE" || n == "CLOSE" ||
       n == "UNSELECT" || n == "CHECK" || n == "COPY" || n == "MOVE") {
     if (state_ != State::kSelected) return bad("No mailbox selected");
+    if (n != "CHECK" && n != "CLOSE" && n != "UNSELECT") {
+      // RFC 9051 §7.4.1: report what others changed before answering; no EXPUNGE during
+      // FETCH, STORE or SEARCH (their UID forms may: they do not use sequence numbers).
+      const bool allow = cmd_.uid || (n != "FETCH" && n != "STORE" && n != "SEARCH");
+      if (watch_state_->dirty.load() || (expunge_pending_ && allow))
+        return refresh(allow, [this] { guarded([this] { dispatchSelected(); }); });
+    }
+    return dispatchSelected();
+  }
+  bad("Unknown command");
+}
+
+void ImapSession::dispatchSelected() {
+  const std::string& n = cmd_.name;
+  {
     // RFC 3501 §6.4.1: CHECK is a checkpoint (every change here is durable when answered);
     // like NOOP it reports changes.
     if (n == "CHECK") return cmdNoop();
@@ -189,7 +235,6 @@ void ImapSession::dispatch() {
     if (n == "COPY" || n == "MOVE") return cmdCopy();
     return cmdClose();
   }
-  bad("Unknown command");
 }
 
 std::vector<size_t> ImapSession::resolve(const SequenceSet& set) const {

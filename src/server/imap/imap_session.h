@@ -7,6 +7,7 @@
 // runBlocking() on the worker pool while the network side is suspended).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -54,6 +55,13 @@ class ImapSession {
   void timedOut();        // "* BYE", then kClose (RFC 9051 §5.4 autologout)
   void shutdownNow();     // "* BYE", then kClose
 
+  // IDLE (RFC 2177): `wake` is called (from any thread) when another session or SMTP delivery
+  // changed this session's mailbox; the driver then interrupts its read while idling() and
+  // calls process() again, which reloads the folder if refreshDue().
+  void setWake(std::function<void()> wake) { watch_state_->wake = std::move(wake); }
+  bool idling() const { return idling_; }
+  bool refreshDue() const { return idling_ && selected_ && watch_state_->dirty.load(); }
+
   std::string takeOutput() { return std::exchange(out_, {}); }
   const std::string& output() const { return out_; }
   bool closing() const { return closing_; }
@@ -92,6 +100,15 @@ class ImapSession {
 
   void handle(const std::string& wire);
   void dispatch();
+  void dispatchSelected();
+  void guarded(const std::function<void()>& f);  // a throw → NO [SERVERBUG]
+
+  // Untagged updates (updates.cpp, RFC 9051 §7.4.1, §7.5.1): reloads the selected folder and
+  // reports EXPUNGE / FETCH FLAGS / EXISTS (RECENT in rev1), then runs `next` (if any).
+  // EXPUNGE is withheld unless `allow_expunge` (not during FETCH, STORE, SEARCH).
+  void refresh(bool allow_expunge, std::function<void()> next);
+  void reportChanges(const std::vector<core::ImapMessage>& next, bool allow_expunge);
+  std::string flagsUpdate(size_t index) const;  // "n FETCH (FLAGS (…) [MODSEQ (m)])"
 
   // One command (or a family) per file: cmd_*.cpp.
   void cmdSimple();  // CAPABILITY NOOP LOGOUT ENABLE ID NAMESPACE
@@ -104,6 +121,10 @@ class ImapSession {
   void startAuth(std::string user, std::string password);
   void cmdList();  // LIST LSUB
   void cmdStatus();
+  // STATUS items (RFC 9051 §6.3.11), upper-cased, or BAD sent; and the untagged STATUS line.
+  std::optional<std::vector<std::string>> statusItems(const Token& list);
+  std::string statusLine(const std::vector<std::string>& items,
+                         const core::ImapFolderStatus& st) const;
   void cmdMailbox();  // CREATE DELETE RENAME SUBSCRIBE UNSUBSCRIBE
   void cmdAppend();
   void cmdCopy();    // COPY MOVE
@@ -113,6 +134,8 @@ class ImapSession {
   void cmdFetch();
   void cmdStore();
   void cmdSearch();
+  void cmdIdle();
+  void cmdQuota();  // GETQUOTA GETQUOTAROOT SETQUOTA (RFC 9208)
 
   SessionOptions opt_;
   ImapBackend& backend_;
@@ -131,6 +154,19 @@ class ImapSession {
   std::function<void()> work_;  // runs in runBlocking()
   std::function<void()> then_;  // runs in the next process()
   bool work_threw_ = false;
+
+  // Change notifications for IDLE and untagged updates (see setWake).
+  struct WatchState {
+    std::atomic<bool> dirty{false};
+    std::function<void()> wake;
+  };
+  std::shared_ptr<WatchState> watch_state_ = std::make_shared<WatchState>();
+  std::unique_ptr<core::MailChanges::Subscription> watch_;
+  bool idling_ = false;           // IDLE sent "+ idling", waiting for DONE
+  bool expunge_pending_ = false;  // EXPUNGEs withheld during FETCH/STORE/SEARCH
+  size_t recent_ = 0;             // messages that arrived in this session (rev1 RECENT)
+  bool condstore_ = false;        // RFC 7162 §3.1: CONDSTORE enabled
+  bool rev2_ = false;             // ENABLE IMAP4rev2 (RFC 9051)
 };
 
 }  // namespace mailjuke::imap

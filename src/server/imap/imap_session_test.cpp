@@ -125,7 +125,7 @@ TEST_F(ImapSessionTest, SimpleCommandsAndLogout) {
   EXPECT_NE(out.find("a OK NOOP"), std::string::npos);
   EXPECT_NE(out.find("* ID (\"name\" \"MailJuke\""), std::string::npos);
   EXPECT_NE(out.find("* NAMESPACE ((\"\" \"/\")) NIL NIL"), std::string::npos);
-  EXPECT_NE(out.find("* ENABLED\r\nd OK"), std::string::npos);
+  EXPECT_NE(out.find("* ENABLED CONDSTORE\r\nd OK"), std::string::npos);
   EXPECT_NE(out.find("e BAD Unknown command"), std::string::npos);
   out = run(s, "z LOGOUT\r\n");
   EXPECT_EQ(out, "* BYE Logging out\r\nz OK LOGOUT completed\r\n");
@@ -401,7 +401,8 @@ TEST_F(ImapSessionTest, NoopReportsChangesFromOtherSessions) {
   ASSERT_TRUE(backend_.storeFlags("f_inbox", {3}, {core::FlagMode::kAdd, {"\\Seen"}, {}}).ok());
   backend_.add("f_inbox", kPlainMessage);
   EXPECT_EQ(run(s, "c NOOP\r\n"),
-            "* 1 EXPUNGE\r\n* 2 FETCH (FLAGS (\\Seen))\r\n* 3 EXISTS\r\nc OK NOOP completed\r\n");
+            "* 1 EXPUNGE\r\n* 2 FETCH (FLAGS (\\Seen))\r\n* 3 EXISTS\r\n* 1 RECENT\r\n"
+            "c OK NOOP completed\r\n");
   EXPECT_EQ(run(s, "d FETCH 1:* UID\r\n"),
             "* 1 FETCH (UID 2)\r\n* 2 FETCH (UID 3)\r\n* 3 FETCH (UID 4)\r\nd OK FETCH "
             "completed\r\n");
@@ -475,6 +476,140 @@ TEST(FetchItemsTest, ParsesSectionsAndPartials) {
     bad.text = a;
     EXPECT_FALSE(parseFetchItems(bad).ok()) << a;
   }
+}
+
+// --- Protocol extensions: IDLE, untagged updates, CONDSTORE, ESEARCH/rev2, LIST-STATUS, QUOTA.
+
+TEST_F(ImapSessionTest, IdleReportsNewMailAndEndsWithDone) {
+  auto s = loggedIn();
+  int wakes = 0;
+  s.setWake([&] { ++wakes; });
+  run(s, "a SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "b IDLE\r\n"), "+ idling\r\n");
+  EXPECT_TRUE(s.idling());
+  EXPECT_FALSE(s.refreshDue());
+  backend_.add("f_inbox", kPlainMessage);  // "SMTP delivery"
+  EXPECT_EQ(wakes, 1);
+  EXPECT_TRUE(s.refreshDue());
+  EXPECT_EQ(run(s, ""), "* 1 EXISTS\r\n* 1 RECENT\r\n");
+  EXPECT_FALSE(s.refreshDue());
+  (void)backend_.storeFlags("f_inbox", {1}, {core::FlagMode::kAdd, {"\\Flagged"}, {}});
+  EXPECT_EQ(run(s, ""), "* 1 FETCH (FLAGS (\\Flagged))\r\n");
+  EXPECT_EQ(run(s, "done\r\n"), "b OK IDLE terminated\r\n");
+  EXPECT_FALSE(s.idling());
+  // Another IDLE ended by something else is a BAD; the session goes on.
+  run(s, "c IDLE\r\n");
+  EXPECT_NE(run(s, "d NOOP\r\n").find("c BAD Expected DONE"), std::string::npos);
+  EXPECT_NE(run(s, "e NOOP\r\n").find("e OK NOOP"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, UpdatesAfterCommandsWithholdExpungeDuringFetch) {
+  backend_.add("f_inbox", kPlainMessage);
+  backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  // Another session deletes message 1 and flags message 2.
+  (void)backend_.storeFlags("f_inbox", {1}, {core::FlagMode::kAdd, {"\\Deleted"}, {}});
+  (void)backend_.expunge("f_inbox", std::nullopt);
+  (void)backend_.storeFlags("f_inbox", {2}, {core::FlagMode::kAdd, {"\\Flagged"}, {}});
+  backend_.add("f_inbox", kPlainMessage);
+  // RFC 9051 §7.4.1: FETCH reports flags and new mail but not the EXPUNGE; numbers stay.
+  std::string out = run(s, "b FETCH 2 (UID)\r\n");
+  EXPECT_EQ(out.find("EXPUNGE"), std::string::npos) << out;
+  EXPECT_NE(out.find("* 2 FETCH (FLAGS (\\Flagged))\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("* 3 EXISTS\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("* 2 FETCH (UID 2)\r\nb OK"), std::string::npos) << out;
+  // A UID command may renumber: the EXPUNGE comes now.
+  out = run(s, "c UID FETCH 3 (UID)\r\n");
+  EXPECT_NE(out.find("* 1 EXPUNGE\r\n* 2 FETCH (UID 3)\r\nc OK"), std::string::npos) << out;
+  // The session's own STORE does not come back as an update.
+  out = run(s, "d STORE 1 +FLAGS.SILENT (\\Seen)\r\ne FETCH 1 (UID)\r\n");
+  EXPECT_EQ(out, "d OK STORE completed\r\n* 1 FETCH (UID 2)\r\ne OK FETCH completed\r\n");
+}
+
+TEST_F(ImapSessionTest, CondstoreModseqChangedSinceUnchangedSince) {
+  backend_.add("f_inbox", kPlainMessage);  // modseq 2
+  backend_.add("f_inbox", kPlainMessage);  // modseq 3
+  auto s = loggedIn();
+  EXPECT_NE(run(s, "a CAPABILITY\r\n").find(" CONDSTORE"), std::string::npos);
+  std::string out = run(s, "b SELECT INBOX (CONDSTORE)\r\n");
+  EXPECT_NE(out.find("* OK [HIGHESTMODSEQ 3]"), std::string::npos) << out;
+  out = run(s, "c FETCH 1:* (FLAGS) (CHANGEDSINCE 2)\r\n");
+  EXPECT_EQ(out, "* 2 FETCH (FLAGS () MODSEQ (3))\r\nc OK FETCH completed\r\n");
+  out = run(s, "d UID FETCH 1 MODSEQ\r\n");
+  EXPECT_EQ(out, "* 1 FETCH (UID 1 MODSEQ (2))\r\nd OK FETCH completed\r\n");
+  // Message 1 is unchanged since 2, message 2 changed after it (modseq 3): [MODIFIED 2].
+  out = run(s, "e STORE 1:2 (UNCHANGEDSINCE 2) +FLAGS (\\Seen)\r\n");
+  EXPECT_EQ(out,
+            "* 1 FETCH (FLAGS (\\Seen) MODSEQ (4))\r\n"
+            "e OK [MODIFIED 2] Conditional STORE failed for some\r\n");
+  out = run(s, "f UID STORE 2 (UNCHANGEDSINCE 3) +FLAGS.SILENT (\\Flagged)\r\n");
+  EXPECT_EQ(out, "* 2 FETCH (UID 2 MODSEQ (5))\r\nf OK STORE completed\r\n");
+  out = run(s, "g SEARCH MODSEQ 5\r\nh SEARCH MODSEQ \"/flags/\\\\seen\" all 4\r\n");
+  EXPECT_NE(out.find("* SEARCH 2 (MODSEQ 5)\r\ng OK"), std::string::npos) << out;
+  EXPECT_NE(out.find("* SEARCH 1 2 (MODSEQ 5)\r\nh OK"), std::string::npos) << out;
+  EXPECT_NE(run(s, "i STATUS INBOX (HIGHESTMODSEQ)\r\n").find("(HIGHESTMODSEQ 5)"),
+            std::string::npos);
+  EXPECT_NE(run(s, "j STORE 1 (UNCHANGEDSINCE x) FLAGS ()\r\n").find("j BAD"), std::string::npos);
+  EXPECT_NE(run(s, "k FETCH 1 FLAGS (BOGUS 1)\r\n").find("k BAD"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, EnableCondstoreAndRev2) {
+  backend_.add("f_inbox", kPlainMessage);
+  backend_.add("f_inbox", kPlainMessage, {"\\Seen"});
+  backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  EXPECT_NE(run(s, "a ENABLE CONDSTORE X-UNKNOWN\r\n").find("* ENABLED CONDSTORE\r\n"),
+            std::string::npos);
+  std::string out = run(s, "b SELECT INBOX\r\nc SEARCH RETURN (MIN MAX COUNT ALL) UNSEEN\r\n");
+  EXPECT_NE(out.find("* 0 RECENT"), std::string::npos);
+  EXPECT_NE(out.find("* ESEARCH (TAG \"c\") MIN 1 MAX 3 COUNT 2 ALL 1,3\r\n"), std::string::npos)
+      << out;
+  out = run(s, "d UID SEARCH RETURN () 1:2\r\ne SEARCH RETURN (COUNT) DELETED\r\n");
+  EXPECT_NE(out.find("* ESEARCH (TAG \"d\") UID ALL 1:2\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("* ESEARCH (TAG \"e\") COUNT 0\r\n"), std::string::npos) << out;
+  EXPECT_NE(run(s, "f ENABLE IMAP4rev2\r\n").find("* ENABLED IMAP4rev2"), std::string::npos);
+  out = run(s, "g SELECT INBOX\r\nh SEARCH ALL\r\n");
+  EXPECT_EQ(out.find("RECENT"), std::string::npos) << out;  // RFC 9051: no \Recent
+  EXPECT_NE(out.find("* ESEARCH (TAG \"h\") ALL 1:3\r\n"), std::string::npos) << out;
+  EXPECT_NE(run(s, "i SEARCH RETURN (BOGUS) ALL\r\n").find("i BAD"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, ListStatusAndSubscribed) {
+  backend_.add("f_inbox", kPlainMessage);
+  backend_.add("f_inbox", kPlainMessage, {"\\Seen"});
+  auto s = loggedIn();
+  std::string out =
+      run(s, "a LIST \"\" \"*\" RETURN (STATUS (MESSAGES UNSEEN) SPECIAL-USE SUBSCRIBED)\r\n");
+  EXPECT_NE(out.find("* LIST (\\HasNoChildren \\Subscribed) \"/\" INBOX\r\n"
+                     "* STATUS INBOX (MESSAGES 2 UNSEEN 1)\r\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("* LIST (\\HasNoChildren \\Sent \\Subscribed) \"/\" Sent\r\n"
+                     "* STATUS Sent (MESSAGES 0 UNSEEN 0)\r\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("a OK LIST"), std::string::npos);
+  EXPECT_NE(run(s, "b LIST \"\" * RETURN (STATUS (BOGUS))\r\n").find("b BAD"), std::string::npos);
+  EXPECT_NE(run(s, "c LIST \"\" * RETURN\r\n").find("c BAD"), std::string::npos);
+}
+
+TEST_F(ImapSessionTest, QuotaRootAndAppendOverQuota) {
+  backend_.quota_limit = 4096;
+  backend_.add("f_inbox", std::string(2000, 'x'));
+  auto s = loggedIn();
+  std::string out = run(s, "a GETQUOTAROOT INBOX\r\n");
+  EXPECT_EQ(
+      out,
+      "* QUOTAROOT INBOX \"\"\r\n* QUOTA \"\" (STORAGE 2 4)\r\na OK GETQUOTAROOT completed\r\n");
+  EXPECT_NE(run(s, "b GETQUOTA \"\"\r\n").find("* QUOTA \"\" (STORAGE 2 4)"), std::string::npos);
+  EXPECT_NE(run(s, "c GETQUOTA other\r\n").find("c NO [NONEXISTENT]"), std::string::npos);
+  EXPECT_NE(run(s, "d SETQUOTA \"\" (STORAGE 1)\r\n").find("d NO"), std::string::npos);
+  std::string big(3000, 'y');
+  out = run(s, "e APPEND INBOX {3000+}\r\n" + big + "\r\n");
+  EXPECT_NE(out.find("e NO [OVERQUOTA]"), std::string::npos) << out;
+  out = run(s, "f APPEND INBOX {10+}\r\n0123456789\r\n");
+  EXPECT_NE(out.find("f OK [APPENDUID"), std::string::npos) << out;
 }
 
 }  // namespace

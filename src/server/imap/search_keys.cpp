@@ -110,6 +110,22 @@ class Parser {
       MJ_TRY_ASSIGN(auto v, str());
       return SearchKey{u == "BODY" ? K::kBody : K::kText, v};
     }
+    if (u == "MODSEQ") {
+      // RFC 7162 §3.1.5: an optional entry name and type (per-flag modseqs are not kept, so
+      // they are accepted and ignored), then the mod-sequence value.
+      if (!done() && t_[i_].kind == Token::Kind::kString) {
+        ++i_;
+        MJ_TRY_ASSIGN(auto type, str());
+        std::string ut = upper(type);
+        if (ut != "PRIV" && ut != "SHARED" && ut != "ALL") return malformed("Bad MODSEQ type");
+      }
+      MJ_TRY_ASSIGN(auto n, str());
+      if (n.empty() || n.size() > 18 || n.find_first_not_of("0123456789") != std::string::npos)
+        return malformed("Bad MODSEQ value " + n);
+      k.kind = K::kModseq;
+      k.n = std::stoll(n);
+      return k;
+    }
     if (!u.empty() && (std::isdigit(static_cast<unsigned char>(u[0])) || u[0] == '*')) {
       MJ_TRY_ASSIGN(k.set, parseSequenceSet(u));
       k.kind = K::kSeq;
@@ -182,6 +198,12 @@ bool needsContent(const SearchKey& k) {
                      [](const SearchKey& c) { return needsContent(c); });
 }
 
+bool usesModseq(const SearchKey& k) {
+  if (k.kind == SearchKey::Kind::kModseq) return true;
+  return std::any_of(k.children.begin(), k.children.end(),
+                     [](const SearchKey& c) { return usesModseq(c); });
+}
+
 bool matches(const SearchKey& k, const SearchSubject& s) {
   using K = SearchKey::Kind;
   const auto& m = s.message;
@@ -226,6 +248,8 @@ bool matches(const SearchKey& k, const SearchSubject& s) {
     }
     case K::kText:
       return containsCi(s.content(), k.a);
+    case K::kModseq:
+      return m.modseq >= k.n;
   }
   return false;
 }

@@ -34,6 +34,7 @@ struct SearchKey {
     kHeader,
     kBody,
     kText,
+    kModseq,  // RFC 7162 §3.1.5: MODSEQ ["entry" type] n → modseq >= n
   };
   Kind kind = Kind::kAll;
   std::string a, b;  // flag; header name and value; body text
@@ -46,6 +47,7 @@ struct SearchKey {
 // kUnsupportedMedia for an unknown charset (NO [BADCHARSET]).
 Result<SearchKey> parseSearch(const std::vector<Token>& args);
 bool needsContent(const SearchKey& key);
+bool usesModseq(const SearchKey& key);  // SEARCH answers "(MODSEQ n)" and enables CONDSTORE
 
 struct SearchSubject {
   const core::ImapMessage& message;

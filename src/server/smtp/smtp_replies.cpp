@@ -21,6 +21,8 @@ std::string forError(const Error& e) {
       return "553 5.7.1 Message rejected" + detail;
     case ErrorCode::kRateLimited:
       return "451 4.7.1 Rate limit reached, try again later" + detail;
+    case ErrorCode::kPaymentRequired:  // RFC 3463 X.2.2: mailbox full (a temporary condition)
+      return "452 4.2.2 Mailbox full, try again later";
     default:
       // Internal details stay in the log, not on the wire.
       return "451 4.3.0 Error: temporary failure, try again later";

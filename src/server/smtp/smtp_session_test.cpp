@@ -258,6 +258,7 @@ TEST(SmtpSession, BackendErrorMapping) {
   for (auto [code, expect] :
        {Case{ErrorCode::kInvalid, "550 5.6.0"}, Case{ErrorCode::kForbidden, "553 5.7.1"},
         Case{ErrorCode::kRateLimited, "451 4.7.1"}, Case{ErrorCode::kInternal, "451 4.3.0"},
+        Case{ErrorCode::kPaymentRequired, "452 4.2.2"},
         Case{ErrorCode::kUnavailable, "451 4.3.0"}}) {
     Harness h(ListenerKind::kMx);
     h.be.fail_deliver = true;

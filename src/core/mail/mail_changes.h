@@ -1,0 +1,79 @@
+// In-process change notifications per mailbox, for IMAP IDLE (RFC 2177) and the untagged
+// updates of RFC 9051 §7.4.1: MailStore::accept and ImapStore signal a mailbox after their
+// transaction committed; IMAP sessions with a folder of that mailbox selected are told, and
+// reload their folder. No polling: a session waits on its socket and on this hub.
+//
+// A change made by a session on behalf of itself (STORE, EXPUNGE) is tagged with that session
+// as the origin (Scope on the worker thread that does the write), so it does not wake itself.
+//
+// Scope: one process. Nodes sharing one PostgreSQL do not see each other's changes here
+// (sessions still see them on NOOP/CHECK, which always reload).
+//
+// Thread-safety: every method may be called from any thread. Callbacks run on the notifying
+// thread, under the hub's lock: they must be quick and must not call back into the hub.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace mailjuke::core {
+
+class MailChanges {
+ public:
+  using Callback = std::function<void()>;
+
+  struct State;
+  // Unsubscribes when destroyed (after which the callback is never called again). May outlive
+  // the hub (a session torn down after the mail store at shutdown).
+  class Subscription {
+   public:
+    Subscription(std::weak_ptr<State> hub, uint64_t id) : hub_(std::move(hub)), id_(id) {}
+    ~Subscription();
+    Subscription(const Subscription&) = delete;
+    Subscription& operator=(const Subscription&) = delete;
+
+   private:
+    std::weak_ptr<State> hub_;
+    uint64_t id_;
+  };
+
+  // Marks writes on this thread as made by `origin` (an opaque session pointer) while alive.
+  class Scope {
+   public:
+    explicit Scope(const void* origin);
+    ~Scope();
+    Scope(const Scope&) = delete;
+    Scope& operator=(const Scope&) = delete;
+
+   private:
+    const void* previous_;
+  };
+
+  // `on_change` runs after each change of `mailbox_id` not made by `origin` (nullptr: all).
+  std::unique_ptr<Subscription> subscribe(const std::string& mailbox_id, const void* origin,
+                                          Callback on_change);
+  // Signals a committed change of the mailbox; the origin is this thread's Scope, if any.
+  void notify(const std::string& mailbox_id);
+  size_t subscribers() const;
+
+  struct Entry {
+    std::string mailbox_id;
+    const void* origin;
+    Callback callback;
+  };
+  struct State {
+    std::mutex mu;
+    uint64_t next_id = 1;
+    std::map<uint64_t, Entry> by_id;
+    std::multimap<std::string, uint64_t> by_mailbox;
+  };
+
+ private:
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
+}  // namespace mailjuke::core
