@@ -53,6 +53,7 @@ Api::Api(ApiOptions options, Services services)
   addMailboxRoutes(*this);
   addJobRoutes(*this);
   addMailQueueRoutes(*this);
+  addBillingRoutes(*this);
   addStaticRoutes(*this);
 }
 

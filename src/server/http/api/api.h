@@ -6,13 +6,14 @@
 #include <string>
 
 #include "core/accounts/account_service.h"
+#include "core/billing/billing_service.h"
 #include "core/domains/domain_bulk.h"
 #include "core/domains/domain_service.h"
 #include "core/domains/forward_map.h"
 #include "core/jobs/job_service.h"
+#include "core/mail/mail_queue.h"
 #include "core/mailboxes/mailbox_bulk.h"
 #include "core/mailboxes/mailbox_service.h"
-#include "core/mail/mail_queue.h"
 #include "core/workspaces/workspace_service.h"
 #include "proto/http/router.h"
 #include "server/http/api/metrics.h"
@@ -38,6 +39,7 @@ struct Services {
   core::MailboxService& mailboxes;
   core::MailboxBulk& mailbox_bulk;
   core::MailQueue& mail_queue;
+  core::billing::BillingService& billing;
 };
 
 class Api final : public server::HttpHandler {
@@ -84,6 +86,7 @@ void addDomainRoutes(Api& api);
 void addMailboxRoutes(Api& api);
 void addJobRoutes(Api& api);
 void addMailQueueRoutes(Api& api);
+void addBillingRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);
