@@ -105,7 +105,7 @@ TEST_P(BillingTest, WalletPaysFirstAndDeclinedCardsChangeNothing) {
 
 TEST_P(BillingTest, FinalisedInvoicesAreImmutableInTheDatabase) {
   Json sub = subscribe("starter");
-  std::string inv = sub["invoice"]["id"];
+  std::string inv = sub["invoice"]["id"].get<std::string>();
   auto edit = [&](const std::string& sql) {
     return db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
       MJ_TRY(tx.exec(sql, {inv}));
@@ -146,7 +146,7 @@ TEST_P(BillingTest, CancelAtPeriodEndResumeAndEndOfSubscription) {
 TEST_P(BillingTest, RenewalNoticeThenRenewalFromTheWallet) {
   subscribe("starter");
   ASSERT_TRUE(Ledger(*ctx_).topUp("ws_1", "USD", 3900).ok());
-  clock_.setSeconds(parseRfc3339("2025-12-24T00:00:01Z"));  // 7 days before
+  clock_.setSeconds(parseRfc3339("2025-12-25T00:00:01Z"));  // 7 days before
   ASSERT_TRUE(service_->runRenewals().ok());
   ASSERT_TRUE(service_->runRenewals().ok());
   EXPECT_EQ(outboxCount("billing_renewal_notice"), 1);  // once per period
@@ -224,7 +224,7 @@ TEST_P(BillingTest, TopUpsWithSandboxCardsAndFraudReview) {
   EXPECT_EQ(three_ds->status, 202);
   EXPECT_EQ(three_ds->body["status"], "requires_action");
   EXPECT_EQ(balance(), 2500);
-  auto confirmed = service_->confirmTopUp(owner_, "ws_1", three_ds->body["id"]);
+  auto confirmed = service_->confirmTopUp(owner_, "ws_1", three_ds->body["id"].get<std::string>());
   ASSERT_TRUE(confirmed.ok()) << confirmed.error().message;
   EXPECT_EQ(balance(), 3500);
   auto fraud = service_->topUp(owner_, "ws_1", 1000, "tok_fraud");
@@ -240,12 +240,15 @@ TEST_P(BillingTest, TopUpsWithSandboxCardsAndFraudReview) {
   op.kind = Principal::Kind::kUser;
   op.user_id = "usr_1";
   op.is_operator = true;
-  auto approved = service_->decideFraudReview(op, reviews->data[0]["id"], true, "known customer");
+  auto approved = service_->decideFraudReview(op, reviews->data[0]["id"].get<std::string>(), true,
+                                              "known customer");
   ASSERT_TRUE(approved.ok()) << approved.error().message;
   EXPECT_EQ((*approved)["status"], "approved");
   EXPECT_EQ((*approved)["payment_status"], "succeeded");
   EXPECT_EQ(balance(), 4500);
-  EXPECT_EQ(service_->decideFraudReview(op, reviews->data[0]["id"], false, "").error().code,
+  EXPECT_EQ(service_->decideFraudReview(op, reviews->data[0]["id"].get<std::string>(), false, "")
+                .error()
+                .code,
             ErrorCode::kConflict);
   // Velocity: the sixth top-up within the hour is held.
   for (int i = 0; i < 2; ++i) ASSERT_TRUE(service_->topUp(owner_, "ws_1", 500, "tok_visa").ok());

@@ -3,7 +3,10 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdio>
 #include <vector>
 
 #include "core/notify/outbox.h"

@@ -4,6 +4,8 @@
 // whose provider_ref is the PaymentIntent id. Other event types are acknowledged and ignored.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/billing/billing_service.h"
 #include "core/billing/stripe_signature.h"
 
@@ -21,7 +23,7 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
   if (!event.contains("id") || !event["id"].is_string() || !event.contains("type") ||
       !event["type"].is_string())
     return Error::invalid("id", "an event needs a string id and type");
-  std::string id = event["id"], type = event["type"];
+  std::string id = event["id"].get<std::string>(), type = event["type"].get<std::string>();
   if (id.size() > 255 || type.size() > 255) return Error::invalid("id", "too long");
   const Json* object = nullptr;
   if (event.contains("data") && event["data"].is_object() && event["data"].contains("object") &&

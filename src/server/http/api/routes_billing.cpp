@@ -1,6 +1,8 @@
 // Billing (API.md "Billing", docs/billing.md): the public plan catalog, a workspace's
 // subscription, wallet, billing details and invoices, the Stripe webhook, and the operators'
 // fraud review queue.
+#include <cstring>
+
 #include "core/billing/invoice_render.h"
 #include "core/billing/plans.h"
 #include "server/http/api/api.h"
