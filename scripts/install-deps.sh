@@ -8,11 +8,11 @@ build_pkgs=(
   build-essential cmake ninja-build ccache pkg-config clang-format
   libboost1.74-dev libssl-dev libsodium-dev libsqlite3-dev libpq-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libidn2-dev libpsl-dev libqrencode-dev libzip-dev libgmime-3.0-dev libgtest-dev libgmock-dev
+  libidn2-dev libpsl-dev libqrencode-dev libzip-dev libgmime-3.0-dev libgtest-dev libgmock-dev libcairo2-dev
 )
 test_pkgs=(
   postgresql python3 python3-dnspython python3-dkim python3-aiosmtpd
-  dnsutils knot-dnsutils swaks libnet-ssleay-perl libio-socket-ssl-perl curl nsd knot
+  dnsutils knot-dnsutils swaks libnet-ssleay-perl libio-socket-ssl-perl curl nsd knot poppler-utils
   chromium
   isync  # mbsync: tests/e2e/test_imap_clients.py
 )

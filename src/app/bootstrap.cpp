@@ -7,12 +7,19 @@
 #include <fstream>
 
 #include "base/crypto.h"
+#include "core/billing/plans.h"
 #include "store/sql/migrator.h"
 
 namespace mailjuke::app {
 namespace fs = std::filesystem;
 
 namespace {
+std::string toUpperAscii(std::string s) {
+  for (auto& ch : s)
+    if (ch >= 'a' && ch <= 'z') ch = char(ch - 'a' + 'A');
+  return s;
+}
+
 Result<std::string> loadOrCreateKey(const std::string& path) {
   std::error_code ec;
   if (fs::exists(path, ec)) {
@@ -72,6 +79,28 @@ core::Settings settingsFrom(const Config& c) {
   s.mail.submissions_port = listenPort(c.smtp.submissions_listen, 465);
   s.mail.imap_port = listenPort(c.imap.listen, 143);
   s.mail.imaps_port = listenPort(c.imap.imaps_listen, 993);
+  auto& b = s.billing;
+  b.currency = toUpperAscii(c.billing.currency);
+  b.plans.clear();
+  for (const auto& p : c.billing.plans) b.plans.push_back(*core::billing::parsePlan(p));
+  for (const auto& p : c.registrar.tld_prices)
+    b.domain_prices[p.substr(0, p.find('='))] = std::stoll(p.substr(p.find('=') + 1));
+  b.trial_mailboxes = c.billing.trial_mailboxes;
+  b.trial_storage_bytes = c.billing.trial_storage_mib * 1024 * 1024;
+  b.provider = c.billing.provider;
+  b.stripe_webhook_secret = c.billing.stripe_webhook_secret;
+  b.wallet_first = c.billing.wallet_first == 1;
+  b.retry_hours.clear();
+  for (const auto& h : c.billing.retry_hours) b.retry_hours.push_back(std::stoll(h));
+  b.renewal_notice_days = c.billing.renewal_notice_days;
+  b.invoice_prefix = c.billing.invoice_prefix;
+  b.seller_name = c.billing.seller_name;
+  b.seller_address = c.billing.seller_address;
+  b.seller_country = toUpperAscii(c.billing.seller_country);
+  b.seller_vat_id = c.billing.seller_vat_id;
+  b.fraud_topups_per_hour = c.billing.fraud_topups_per_hour;
+  b.fraud_first_topup_limit = c.billing.fraud_first_topup_limit;
+  b.fraud_declines_per_day = c.billing.fraud_declines_per_day;
   return s;
 }
 

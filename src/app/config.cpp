@@ -6,6 +6,8 @@
 #include <functional>
 #include <variant>
 
+#include "core/billing/plans.h"
+
 extern char** environ;
 
 namespace mailjuke::app {
@@ -68,6 +70,22 @@ std::vector<Key> keysOf(Config& c) {
       {"delivery", "first_retry_seconds", &c.delivery.first_retry_seconds},
       {"delivery", "concurrency", &c.delivery.concurrency},
       {"billing", "provider", &c.billing.provider},
+      {"billing", "currency", &c.billing.currency},
+      {"billing", "plans", &c.billing.plans},
+      {"billing", "trial_mailboxes", &c.billing.trial_mailboxes},
+      {"billing", "trial_storage_mib", &c.billing.trial_storage_mib},
+      {"billing", "wallet_first", &c.billing.wallet_first},
+      {"billing", "retry_hours", &c.billing.retry_hours},
+      {"billing", "renewal_notice_days", &c.billing.renewal_notice_days},
+      {"billing", "invoice_prefix", &c.billing.invoice_prefix},
+      {"billing", "seller_name", &c.billing.seller_name},
+      {"billing", "seller_address", &c.billing.seller_address},
+      {"billing", "seller_country", &c.billing.seller_country},
+      {"billing", "seller_vat_id", &c.billing.seller_vat_id},
+      {"billing", "stripe_webhook_secret", &c.billing.stripe_webhook_secret},
+      {"billing", "fraud_topups_per_hour", &c.billing.fraud_topups_per_hour},
+      {"billing", "fraud_first_topup_limit", &c.billing.fraud_first_topup_limit},
+      {"billing", "fraud_declines_per_day", &c.billing.fraud_declines_per_day},
       {"registrar", "provider", &c.registrar.provider},
       {"registrar", "tld_prices", &c.registrar.tld_prices},
       {"security", "session_idle_minutes", &c.security.session_idle_minutes},
@@ -130,6 +148,39 @@ Status setFromToml(const Key& k, const toml::node& node) {
   return {};
 }
 
+Status validateBilling(const Config& c) {
+  const auto& b = c.billing;
+  if (b.currency.size() != 3 ||
+      b.currency.find_first_not_of("abcdefghijklmnopqrstuvwxyz") != std::string::npos)
+    return Error::invalid("billing.currency", "must be a lower-case ISO 4217 code such as usd");
+  if (b.plans.empty()) return Error::invalid("billing.plans", "at least one plan is required");
+  for (const auto& p : b.plans) {
+    auto plan = core::billing::parsePlan(p);
+    if (!plan.ok()) return Error::invalid("billing.plans", plan.error().message);
+  }
+  if (b.trial_mailboxes < 0 || b.trial_mailboxes > 1000000)
+    return Error::invalid("billing.trial_mailboxes", "must be between 0 and 1000000");
+  if (b.trial_storage_mib < 0) return Error::invalid("billing.trial_storage_mib", "must be >= 0");
+  if (b.wallet_first != 0 && b.wallet_first != 1)
+    return Error::invalid("billing.wallet_first", "must be 0 or 1");
+  if (b.retry_hours.empty() || b.retry_hours.size() > 30)
+    return Error::invalid("billing.retry_hours", "must list 1 to 30 delays in hours");
+  for (const auto& h : b.retry_hours)
+    if (h.empty() || h.size() > 5 || h.find_first_not_of("0123456789") != std::string::npos)
+      return Error::invalid("billing.retry_hours", "entries are whole hours, got '" + h + "'");
+  if (b.renewal_notice_days < 0 || b.renewal_notice_days > 60)
+    return Error::invalid("billing.renewal_notice_days", "must be between 0 and 60");
+  if (b.invoice_prefix.empty() || b.invoice_prefix.size() > 10 ||
+      b.invoice_prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") !=
+          std::string::npos)
+    return Error::invalid("billing.invoice_prefix", "1 to 10 upper-case letters or digits");
+  if (b.seller_country.size() != 2)
+    return Error::invalid("billing.seller_country", "must be an ISO 3166 alpha-2 code");
+  if (b.fraud_topups_per_hour < 1 || b.fraud_declines_per_day < 1 || b.fraud_first_topup_limit < 1)
+    return Error::invalid("billing.fraud_topups_per_hour", "fraud thresholds must be >= 1");
+  return {};
+}
+
 Status validate(const Config& c) {
   auto positive = [](const char* name, int64_t v, int64_t max) -> Status {
     if (v < 1 || v > max)
@@ -165,6 +216,7 @@ Status validate(const Config& c) {
     return Error::invalid("security.password_hash_mem_kib", "too small");
   if (c.billing.provider != "sandbox" && c.billing.provider != "stripe")
     return Error::invalid("billing.provider", "must be sandbox or stripe");
+  MJ_TRY(validateBilling(c));
   if (c.registrar.provider != "sandbox")
     return Error::invalid("registrar.provider", "must be sandbox");
   MJ_TRY(positive("dns.udp_threads", c.dns.udp_threads, 64));

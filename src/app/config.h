@@ -78,7 +78,26 @@ struct Config {
     int64_t concurrency = 16;
   } delivery;
   struct Billing {
-    std::string provider = "sandbox";
+    std::string provider = "sandbox";  // sandbox | stripe
+    std::string currency = "usd";
+    // "id:Name:mailboxes:monthly_minor_units:storage_mib_per_mailbox[:yearly_minor_units]";
+    // yearly defaults to 10 x monthly. Domain prices come from [registrar] tld_prices.
+    std::vector<std::string> plans = {"starter:Starter:10:3900:5120", "growth:Growth:30:9900:10240",
+                                      "pro:Pro:100:29900:20480"};
+    int64_t trial_mailboxes = 3;  // without a live subscription
+    int64_t trial_storage_mib = 1024;
+    int64_t wallet_first = 1;  // renewals paid from the wallet when it covers the invoice
+    std::vector<std::string> retry_hours = {"24", "48", "72", "96", "144", "192", "264", "336"};
+    int64_t renewal_notice_days = 7;
+    std::string invoice_prefix = "MJ";
+    std::string seller_name = "MailJuke";
+    std::string seller_address;
+    std::string seller_country = "DE";
+    std::string seller_vat_id;
+    std::string stripe_webhook_secret;
+    int64_t fraud_topups_per_hour = 5;
+    int64_t fraud_first_topup_limit = 100000;
+    int64_t fraud_declines_per_day = 3;
   } billing;
   struct Registrar {
     std::string provider = "sandbox";

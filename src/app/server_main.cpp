@@ -149,6 +149,8 @@ int serve(const Config& config, const std::string& only) {
   core::privacy::PrivacyService privacy(*b.ctx, privacy_settings, accounts, &job_runner);
   if (auto st = core::privacy::seedPolicy(*b.ctx, privacy_settings.policy_file); !st.ok())
     return report(st.error());
+  auto payments = core::billing::makeProvider(config.billing.provider);
+  core::billing::BillingService billing(*b.ctx, *payments);
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());
@@ -168,7 +170,7 @@ int serve(const Config& config, const std::string& only) {
   api::Api api(
       {config.platform.public_url, config.http.web_root, config.security.rate_limit_per_minute},
       {*b.ctx, accounts, workspaces, domains, jobs, domain_bulk, forwards, mailboxes, mailbox_bulk,
-       mail_queue, privacy});
+       mail_queue, privacy, billing});
   server::HttpServerOptions http_opts;
   http_opts.listen = config.http.listen;
   http_opts.max_connections = size_t(config.http.max_connections);
@@ -231,7 +233,7 @@ int serve(const Config& config, const std::string& only) {
   runtime.start();
   if (wants("smtp")) mail.startDelivery();
   int64_t ticks = 0;
-  job_runner.setTick([&domains, &forwards, &mail, &ticks, &b] {
+  job_runner.setTick([&domains, &forwards, &mail, &billing, &ticks, &b] {
     if (auto st = forwards.refresh(domains); !st.ok())
       spdlog::warn("forwarding: reload failed: {}", st.error().message);
     // Other nodes sharing PostgreSQL change mailboxes too: a cheap version check when idle.
@@ -249,6 +251,15 @@ int serve(const Config& config, const std::string& only) {
         spdlog::warn("retention: failed: {}", purged.error().message);
       else
         spdlog::info("retention: {}", purged->dump());
+    }
+    // Renewals, retries and notices: every ~15 s (4 ticks/s); each step re-checks its row.
+    if (ticks % 60 == 0) {
+      auto r = billing.runRenewals();
+      if (!r.ok())
+        spdlog::warn("billing: renewal run failed: {}", r.error().message);
+      else if (r->renewed || r->failed || r->canceled || r->recovered)
+        spdlog::info("billing: renewed {}, failed {}, recovered {}, canceled {}", r->renewed,
+                     r->failed, r->recovered, r->canceled);
     }
     // Blobs of deleted mailboxes and delivered messages: every ~10 minutes (4 ticks/s).
     if (++ticks % 2400 == 0) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,46 @@ struct MailSettings {
   size_t generated_password_mem_bytes = 2 * 1024 * 1024;
 };
 
+// One plan of the catalog ([billing] plans). Prices are per period in minor units.
+struct PlanSettings {
+  std::string id;    // starter
+  std::string name;  // Starter
+  int64_t mailboxes = 0;
+  int64_t monthly_price = 0;
+  int64_t yearly_price = 0;  // default 10 x monthly
+  int64_t storage_bytes_per_mailbox = 0;
+};
+
+// The billing catalog and money rules (docs/billing.md).
+struct BillingSettings {
+  std::string currency = "USD";  // ISO 4217, upper case in the ledger; lower case in the API
+  std::vector<PlanSettings> plans = {
+      {"starter", "Starter", 10, 3900, 39000, int64_t(5) << 30},
+      {"growth", "Growth", 30, 9900, 99000, int64_t(10) << 30},
+      {"pro", "Pro", 100, 29900, 299000, int64_t(20) << 30},
+  };
+  std::map<std::string, int64_t> domain_prices;  // yearly, per TLD ([registrar] tld_prices)
+  // Workspaces without a live subscription (never subscribed, or canceled).
+  int64_t trial_mailboxes = 3;
+  int64_t trial_storage_bytes = int64_t(1) << 30;
+  std::string provider = "sandbox";  // sandbox | stripe
+  std::string stripe_webhook_secret;
+  bool wallet_first = true;  // renewals are paid from the wallet when it covers the invoice
+  std::vector<int64_t> retry_hours = {24, 48, 72, 96, 144, 192, 264, 336};  // after a decline
+  int64_t renewal_notice_days = 7;
+  std::string invoice_prefix = "MJ";
+  std::string seller_name = "MailJuke";
+  std::string seller_address = "";
+  std::string seller_country = "DE";
+  std::string seller_vat_id = "";
+  // Fraud rules before a top-up is charged.
+  int64_t fraud_topups_per_hour = 5;
+  int64_t fraud_first_topup_limit = 100000;  // a first top-up above this is reviewed
+  int64_t fraud_declines_per_day = 3;
+  int64_t min_top_up = 500;
+  int64_t max_top_up = 1000000;
+};
+
 struct Settings {
   std::string platform_name = "MailJuke";
   std::string public_url = "http://127.0.0.1:8080";
@@ -53,6 +94,7 @@ struct Settings {
   size_t password_mem_bytes = 19 * 1024 * 1024;
   DnsSettings dns;
   MailSettings mail;
+  BillingSettings billing;
 };
 
 struct CoreContext {

@@ -48,6 +48,8 @@ class Server:
             "MAILJUKE_IMAP_IMAPS_LISTEN": "127.0.0.1:0",
             "MAILJUKE_PLATFORM_PUBLIC_URL": "http://127.0.0.1",
             "MAILJUKE_HTTP_WEB_ROOT": os.path.join(os.path.dirname(__file__), "../../web"),
+            # Tests create many mailboxes without a subscription; billing tests set their own.
+            "MAILJUKE_BILLING_TRIAL_MAILBOXES": "1000000",
         })
         if storage is None and os.environ.get("MAILJUKE_TEST_STORAGE") == "postgres":
             storage = pg_database()

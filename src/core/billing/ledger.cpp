@@ -123,6 +123,16 @@ Result<std::string> Ledger::post(store::Tx& tx, const NewTransaction& t) {
   return id;
 }
 
+Status Ledger::ensureWorkspaceAccounts(store::Tx& tx, const std::string& workspace_id,
+                                       const std::string& currency) {
+  if (!validCurrency(currency)) return Error::invalid("currency", "not an ISO 4217 code");
+  MJ_TRY(
+      ensureAccount(tx, walletAccountId(workspace_id, currency), "wallet", workspace_id, currency));
+  for (const char* platform : {"cash_clearing", "revenue", "refunds"})
+    MJ_TRY(ensureAccount(tx, platformAccountId(platform, currency), platform, {}, currency));
+  return {};
+}
+
 Result<std::string> Ledger::post(const NewTransaction& t) {
   return ctx_.db.write<std::string>([&](store::Tx& tx) { return post(tx, t); });
 }

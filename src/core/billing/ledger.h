@@ -71,6 +71,10 @@ class Ledger {
   // the request is the same, kInvalid (422) when it differs.
   Result<std::string> post(store::Tx& tx, const NewTransaction& t);
   Result<std::string> post(const NewTransaction& t);
+  // Creates the workspace's wallet and the platform accounts of `currency` when missing, so
+  // post(tx, …) can name them.
+  Status ensureWorkspaceAccounts(store::Tx& tx, const std::string& workspace_id,
+                                 const std::string& currency);
 
   Result<std::string> topUp(const std::string& workspace_id, const std::string& currency,
                             int64_t amount, const std::optional<std::string>& key = {});

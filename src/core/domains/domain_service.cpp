@@ -1,4 +1,5 @@
 #include "core/domains/domain_service.h"
+#include "core/billing/limits.h"
 
 #include "base/crypto.h"
 #include "base/ids.h"
@@ -115,6 +116,7 @@ Result<Json> DomainService::add(const Principal& p, const std::string& ws, const
   // Authorize and check uniqueness before the slow parts (registrar, key generation).
   MJ_TRY(ctx_.db.run(store::TxMode::kRead, [&](store::Tx& tx) -> Status {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kDomainsWrite));
+    MJ_TRY(billing::checkCanAddDomains(tx, ctx_.settings.billing, ws));
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT 1 FROM domains WHERE name = ?", {name.ascii}));
     if (row)
       return Error::make(ErrorCode::kConflict, name.ascii + " is already hosted on this platform");

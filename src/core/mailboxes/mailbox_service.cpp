@@ -5,6 +5,7 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
+#include "core/billing/limits.h"
 #include "core/mail/folders.h"
 #include "core/mailboxes/mailbox_names.h"
 #include "core/workspaces/workspace_service.h"
@@ -132,6 +133,7 @@ Result<PreparedMailbox> MailboxService::prepare(const std::string& ws,
 
 Status MailboxService::insert(store::Tx& tx, const PreparedMailbox& m, int64_t now) {
   MJ_TRY_ASSIGN(auto domain, requireActiveDomain(tx, m.workspace_id, m.domain_id));
+  MJ_TRY(billing::checkCanAddMailboxes(tx, ctx_.settings.billing, m.workspace_id));
   std::string address = m.local_part + "@" + domain;
   if (m.forward_to && *m.forward_to == address)
     return Error::invalid("forward_to", "must not be the mailbox's own address");

@@ -24,6 +24,7 @@ const std::vector<SubjectLink>& subjectLinks() {
       {"privacy_requests", "user_id", LinkBy::kUserId, "", {}},
       {"processing_flags", "user_id", LinkBy::kUserId, "", {}},
       {"workspace_deletions", "requested_by", LinkBy::kUserId, "", {"requested_by"}},
+      {"billing_details", "email", LinkBy::kEmail, "", {"email"}},
   };
   return links;
 }
@@ -38,6 +39,12 @@ const std::vector<Unlinked>& unlinkedTables() {
       {"ledger_accounts", "the workspace's books, kept restricted for the legal period"},
       {"ledger_transactions", "the workspace's books, kept restricted for the legal period"},
       {"ledger_entries", "the workspace's books, kept restricted for the legal period"},
+      {"subscriptions", "the workspace's contract, kept restricted for the legal period"},
+      {"invoices", "the workspace's books (immutable once final), kept for the legal period"},
+      {"invoice_lines", "the workspace's books (immutable once final), kept for the legal period"},
+      {"payments", "the workspace's books, kept restricted for the legal period"},
+      {"fraud_reviews", "the workspace's payments; decided_by names an operator, not a customer"},
+      {"stripe_events", "the payment provider's event log, no personal data"},
       {"privacy_request_events", "read through the person's privacy requests"},
       {"suppression_list", "an HMAC of an address: identifies nobody without the address"},
   };

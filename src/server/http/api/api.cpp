@@ -69,6 +69,7 @@ Api::Api(ApiOptions options, Services services)
   addMailQueueRoutes(*this);
   addPrivacyRoutes(*this);
   addPrivacyAdminRoutes(*this);
+  addBillingRoutes(*this);
   addStaticRoutes(*this);
 }
 

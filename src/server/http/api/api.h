@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/accounts/account_service.h"
+#include "core/billing/billing_service.h"
 #include "core/domains/domain_bulk.h"
 #include "core/domains/domain_service.h"
 #include "core/domains/forward_map.h"
@@ -41,6 +42,7 @@ struct Services {
   core::MailboxBulk& mailbox_bulk;
   core::MailQueue& mail_queue;
   core::privacy::PrivacyService& privacy;
+  core::billing::BillingService& billing;
 };
 
 class Api final : public server::HttpHandler {
@@ -94,6 +96,7 @@ void addJobRoutes(Api& api);
 void addMailQueueRoutes(Api& api);
 void addPrivacyRoutes(Api& api);
 void addPrivacyAdminRoutes(Api& api);
+void addBillingRoutes(Api& api);
 void addStaticRoutes(Api& api);
 // The OpenAPI 3.1 document generated from the registered routes.
 Json openApiDocument(const Api& api);

@@ -1,0 +1,126 @@
+// Billing for workspaces (docs/billing.md): subscriptions with proration, invoices, billing
+// details, the wallet and its top-ups through the payment provider, fraud reviews, Stripe
+// webhooks and the renewal run. Every call authorizes the principal (billing.read to look,
+// billing.manage to change: owner and billing roles); another workspace's objects are "not
+// found". Money moves only through the Ledger, inside the transaction that records why.
+//
+// Card payments always land in the wallet first (a top-up: cash_clearing → wallet), and what
+// they pay for is then charged from the wallet (wallet → revenue) in the transaction that
+// changes the subscription: if that transaction fails, the money is visibly in the wallet, never
+// lost or taken twice.
+//
+// Thread-safety: stateless apart from the references it holds; calls block on SQL and on the
+// payment provider, so run them on the worker pool.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/json.h"
+#include "core/access/principal.h"
+#include "core/billing/ledger.h"
+#include "core/billing/payment_provider.h"
+#include "core/billing/proration.h"
+#include "core/context.h"
+
+namespace mailjuke::core::billing {
+
+struct SubscriptionChange {
+  std::string plan;
+  std::optional<Interval> interval;           // default: the current one, else month
+  std::optional<std::string> payment_method;  // card token, kept for renewals
+  bool preview = false;
+};
+
+struct BillingDetails {
+  std::string legal_name, address, country, vat_id, email;
+};
+
+struct TopUpResult {
+  int status = 201;  // 201 paid, 202 held for review or waiting for confirmation
+  Json body;
+};
+
+struct RenewalReport {
+  int renewed = 0, failed = 0, recovered = 0, canceled = 0, notices = 0;
+};
+
+class BillingService {
+ public:
+  BillingService(CoreContext& ctx, PaymentProvider& provider)
+      : ctx_(ctx), provider_(provider), ledger_(ctx) {}
+
+  // Subscriptions (subscriptions.cpp).
+  Result<Json> subscription(const Principal& p, const std::string& ws);
+  // Subscribe, change plan/interval (prorated), resume a cancellation (same plan), or retry a
+  // past-due payment (same plan). With preview: what it would cost, changing nothing.
+  Result<Json> changeSubscription(const Principal& p, const std::string& ws,
+                                  const SubscriptionChange& in);
+  // Cancel at the end of the current period.
+  Result<Json> cancelSubscription(const Principal& p, const std::string& ws);
+
+  // Invoices and billing details (billing_documents.cpp).
+  Result<Page> invoices(const Principal& p, const std::string& ws,
+                        const std::optional<std::string>& cursor, int limit);
+  Result<Json> invoice(const Principal& p, const std::string& ws, const std::string& inv);
+  Result<Json> billingDetails(const Principal& p, const std::string& ws);
+  Result<Json> setBillingDetails(const Principal& p, const std::string& ws,
+                                 const BillingDetails& d);
+
+  // Wallet (wallet.cpp).
+  Result<Json> wallet(const Principal& p, const std::string& ws,
+                      const std::optional<std::string>& cursor, int limit);
+  Result<TopUpResult> topUp(const Principal& p, const std::string& ws, int64_t amount,
+                            const std::string& payment_method);
+  Result<Json> confirmTopUp(const Principal& p, const std::string& ws, const std::string& pay);
+
+  // Operators (fraud_reviews.cpp).
+  Result<Page> fraudReviews(const std::optional<std::string>& status,
+                            const std::optional<std::string>& cursor, int limit);
+  Result<Json> decideFraudReview(const Principal& p, const std::string& id, bool approve,
+                                 const std::string& note);
+
+  // POST /api/v1/billing/webhooks/stripe (webhooks.cpp): verified, deduplicated, applied.
+  Result<Json> stripeWebhook(std::string_view signature, const std::string& body);
+
+  // The periodic renewal run (renewal.cpp), at ctx.clock's now: renewal notices, renewals of
+  // periods that ended, retries of past-due payments, cancellations.
+  Result<RenewalReport> runRenewals();
+
+ private:
+  struct CardPayment {
+    std::string payment_id;
+    std::string status;  // succeeded | failed | requires_action
+    std::string failure_code;
+  };
+  // Charges a card and, when it succeeds, credits the wallet (a top-up) in one transaction.
+  Result<CardPayment> chargeCard(const std::string& ws, int64_t amount, const std::string& pm,
+                                 const std::string& purpose,
+                                 const std::optional<std::string>& invoice_id);
+  // Credits the wallet for a payment that the provider reports as succeeded (idempotent).
+  Status creditPayment(store::Tx& tx, const std::string& payment_id, int64_t now);
+  // Pays an open invoice: the wallet first (when enabled and enough), else the card.
+  Result<bool> payInvoice(const std::string& ws, const std::string& invoice_id, int64_t total,
+                          const std::optional<std::string>& pm, std::string& failure);
+  // Charges the wallet for an open invoice and marks it paid, inside tx.
+  Status settleFromWallet(store::Tx& tx, const std::string& ws, const std::string& invoice_id,
+                          int64_t total, const std::string& paid_with, int64_t now);
+  Status notifyBilling(store::Tx& tx, const std::string& ws, const std::string& kind,
+                       const std::string& subject, const std::string& text, int64_t now);
+  Result<Json> subscriptionJson(store::Tx& tx, const std::string& ws);
+  Result<bool> renewOne(const std::string& sub_id, int64_t now, RenewalReport& report);
+  Status retryOne(const std::string& sub_id, int64_t now, RenewalReport& report);
+
+  CoreContext& ctx_;
+  PaymentProvider& provider_;
+  Ledger ledger_;
+};
+
+// The subscription columns, in the order subscriptions.cpp reads them.
+inline constexpr const char* kSubscriptionColumns =
+    "id, workspace_id, plan_id, billing_interval, status, currency, price, anchor_at, "
+    "current_period_start, current_period_end, cancel_at_period_end, canceled_at, "
+    "payment_method, retry_count, next_retry_at, notice_sent_for, created_at, updated_at";
+
+}  // namespace mailjuke::core::billing

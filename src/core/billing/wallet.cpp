@@ -1,0 +1,279 @@
+// The wallet: statement, top-ups through the payment provider (fraud rules first), 3-D Secure
+// confirmation, and the shared card and invoice settlement helpers.
+#include "base/encoding.h"
+#include "base/ids.h"
+#include "core/audit/audit_log.h"
+#include "core/billing/billing_service.h"
+#include "core/billing/fraud.h"
+#include "core/billing/invoices.h"
+#include "core/billing/plans.h"
+#include "core/notify/outbox.h"
+#include "core/workspaces/workspace_service.h"
+
+namespace mailjuke::core::billing {
+namespace {
+
+Json paymentJson(const store::Row& r) {
+  // id, purpose, amount, currency, payment_method, status, failure_code, created_at, workspace_id
+  std::string base = "/api/v1/workspaces/" + r.text(8) + "/wallet/top-ups/" + r.text(0);
+  Json j = {{"id", r.text(0)},
+            {"purpose", r.text(1)},
+            {"amount", money(r.integer(2), r.text(3))},
+            {"payment_method", r.text(4)},
+            {"status", r.text(5)},
+            {"failure_code", r.isNull(6) ? Json(nullptr) : Json(r.text(6))},
+            {"created_at", formatRfc3339(r.integer(7))},
+            {"next_action", nullptr}};
+  if (r.text(5) == "requires_action")
+    j["next_action"] = {{"type", "confirm"}, {"confirm_url", base + "/confirm"}};
+  return j;
+}
+
+constexpr const char* kPaymentColumns =
+    "id, purpose, amount, currency, payment_method, status, failure_code, created_at, "
+    "workspace_id, provider_ref, invoice_id, ledger_transaction_id";
+
+Result<Json> balanceJson(store::Tx& tx, const std::string& ws, const std::string& cur) {
+  MJ_TRY_ASSIGN(auto bal, tx.queryOne("SELECT balance FROM ledger_accounts WHERE id = ?",
+                                      {walletAccountId(ws, cur)}));
+  return money(bal ? bal->integer(0) : 0, cur);
+}
+
+}  // namespace
+
+Status BillingService::creditPayment(store::Tx& tx, const std::string& pay, int64_t now) {
+  MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kPaymentColumns +
+                                          " FROM payments WHERE id = ?" + tx.forUpdate(),
+                                      {pay}));
+  if (!row) return Error::notFound("payment");
+  if (!row->isNull(11)) return {};  // already credited
+  const std::string ws = row->text(8), cur = row->text(3);
+  MJ_TRY(ledger_.ensureWorkspaceAccounts(tx, ws, cur));
+  NewTransaction t{"top_up", cur, ws, "pay:" + pay, "card payment " + pay, {}, {}};
+  t.legs.push_back({platformAccountId("cash_clearing", cur), Side::kDebit, row->integer(2)});
+  t.legs.push_back({walletAccountId(ws, cur), Side::kCredit, row->integer(2)});
+  MJ_TRY_ASSIGN(auto txn, ledger_.post(tx, t));
+  MJ_TRY(
+      tx.exec("UPDATE payments SET status = 'succeeded', failure_code = NULL, "
+              "ledger_transaction_id = ?, updated_at = ? WHERE id = ?",
+              {txn, now, pay}));
+  return {};
+}
+
+Result<BillingService::CardPayment> BillingService::chargeCard(
+    const std::string& ws, int64_t amount, const std::string& pm, const std::string& purpose,
+    const std::optional<std::string>& invoice_id) {
+  const std::string& cur = ctx_.settings.billing.currency;
+  std::string pay = newId("pay");
+  MJ_TRY_ASSIGN(auto outcome, provider_.charge({ws, pm, amount, cur, "MailJuke " + purpose, pay}));
+  int64_t now = ctx_.clock.nowSeconds();
+  std::string status = outcome.status == "declined" ? "failed" : outcome.status;
+  MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+    MJ_TRY(tx.exec(
+        "INSERT INTO payments (id, workspace_id, purpose, invoice_id, amount, currency, "
+        "payment_method, provider, provider_ref, status, failure_code, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        {pay, ws, purpose, store::nullable(invoice_id), amount, cur, pm, provider_.name(),
+         outcome.provider_ref, status,
+         outcome.failure_code.empty() ? store::Value(nullptr) : store::Value(outcome.failure_code),
+         now, now}));
+    if (status == "succeeded") MJ_TRY(creditPayment(tx, pay, now));
+    return {};
+  }));
+  return CardPayment{pay, status, outcome.failure_code};
+}
+
+Status BillingService::settleFromWallet(store::Tx& tx, const std::string& ws,
+                                        const std::string& inv, int64_t total,
+                                        const std::string& paid_with, int64_t now) {
+  const std::string& cur = ctx_.settings.billing.currency;
+  MJ_TRY(ledger_.ensureWorkspaceAccounts(tx, ws, cur));
+  MJ_TRY_ASSIGN(auto number, tx.queryOne("SELECT number FROM invoices WHERE id = ?", {inv}));
+  NewTransaction t{"charge", cur, ws, "inv:" + inv, "invoice " + (number ? number->text(0) : inv),
+                   {},       {}};
+  t.legs.push_back({walletAccountId(ws, cur), Side::kDebit, total});
+  t.legs.push_back({platformAccountId("revenue", cur), Side::kCredit, total});
+  MJ_TRY_ASSIGN(auto txn, ledger_.post(tx, t));
+  return markPaid(tx, inv, paid_with, txn, now);
+}
+
+Result<bool> BillingService::payInvoice(const std::string& ws, const std::string& inv,
+                                        int64_t total, const std::optional<std::string>& pm,
+                                        std::string& failure) {
+  const auto& s = ctx_.settings.billing;
+  int64_t now = ctx_.clock.nowSeconds();
+  if (total <= 0) {
+    MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) {
+      return markPaid(tx, inv, "none", std::nullopt, now);
+    }));
+    return true;
+  }
+  auto fromWallet = [&]() -> Result<bool> {
+    auto st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) {
+      return settleFromWallet(tx, ws, inv, total, "wallet", now);
+    });
+    if (st.ok()) return true;
+    if (st.error().code == ErrorCode::kPaymentRequired) {
+      failure = "insufficient_wallet_balance";
+      return false;
+    }
+    return std::move(st).error();
+  };
+  if (s.wallet_first || !pm) {
+    MJ_TRY_ASSIGN(bool paid, fromWallet());
+    if (paid || !pm) return paid;
+  }
+  MJ_TRY_ASSIGN(auto card, chargeCard(ws, total, *pm, "invoice", inv));
+  if (card.status != "succeeded") {
+    failure = card.status == "requires_action" ? "authentication_required" : card.failure_code;
+    return false;
+  }
+  auto st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) {
+    return settleFromWallet(tx, ws, inv, total, "card", now);
+  });
+  if (!st.ok()) return std::move(st).error();
+  return true;
+}
+
+Result<Json> BillingService::wallet(const Principal& p, const std::string& ws,
+                                    const std::optional<std::string>& cursor, int limit) {
+  const std::string& cur = ctx_.settings.billing.currency;
+  MJ_TRY_ASSIGN(Json balance, ctx_.db.read<Json>([&](store::Tx& tx) -> Result<Json> {
+    MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingRead));
+    return balanceJson(tx, ws, cur);
+  }));
+  MJ_TRY_ASSIGN(auto page, ledger_.entries(ws, cur, cursor, limit));
+  Json data = Json::array();
+  for (const auto& e : page.entries)
+    data.push_back({{"id", e.id},
+                    {"seq", e.seq},
+                    {"transaction_id", e.transaction_id},
+                    {"kind", e.kind},
+                    {"memo", e.memo},
+                    {"direction", e.side == Side::kCredit ? "credit" : "debit"},
+                    {"amount", money(e.amount, cur)},
+                    {"created_at", formatRfc3339(e.created_at)}});
+  return Json{{"balance", balance},
+              {"currency", toLowerAscii(cur)},
+              {"data", data},
+              {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}};
+}
+
+Result<TopUpResult> BillingService::topUp(const Principal& p, const std::string& ws, int64_t amount,
+                                          const std::string& pm) {
+  const auto& s = ctx_.settings.billing;
+  if (amount < s.min_top_up || amount > s.max_top_up)
+    return Error::invalid("amount", "must be between " + std::to_string(s.min_top_up) + " and " +
+                                        std::to_string(s.max_top_up) + " minor units");
+  if (pm.empty() || pm.size() > 255)
+    return Error::invalid("payment_method", "must be 1 to 255 characters");
+  int64_t now = ctx_.clock.nowSeconds();
+  // Fraud rules first: a hit holds the payment for an operator, and the card is not charged.
+  MJ_TRY_ASSIGN(
+      auto held,
+      ctx_.db.write<std::optional<Json>>([&](store::Tx& tx) -> Result<std::optional<Json>> {
+        MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
+        MJ_TRY_ASSIGN(auto rules, fraudRules(tx, s, ws, amount, pm, now));
+        if (rules.empty()) return std::optional<Json>();
+        std::string pay = newId("pay"), review = newId("frv");
+        MJ_TRY(
+            tx.exec("INSERT INTO payments (id, workspace_id, purpose, amount, "
+                    "currency, payment_method, provider, status, created_at, "
+                    "updated_at) VALUES (?,?,'top_up',?,?,?,?,'held',?,?)",
+                    {pay, ws, amount, s.currency, pm, provider_.name(), now, now}));
+        Json r = rules;
+        MJ_TRY(
+            tx.exec("INSERT INTO fraud_reviews (id, workspace_id, "
+                    "payment_id, rules, status, created_at) VALUES "
+                    "(?,?,?,?,'open',?)",
+                    {review, ws, pay, r.dump(), now}));
+        MJ_TRY(recordAudit(
+            tx, p, {ws, "payment.held", "payment", pay, {{"rules", r}, {"review", review}}}, now));
+        MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kPaymentColumns +
+                                                " FROM payments WHERE id = ?",
+                                            {pay}));
+        Json j = paymentJson(*row);
+        j["fraud_review"] = {{"id", review}, {"rules", r}};
+        return std::optional<Json>(j);
+      }));
+  if (held) return TopUpResult{202, *held};
+  MJ_TRY_ASSIGN(auto card, chargeCard(ws, amount, pm, "top_up", std::nullopt));
+  MJ_TRY_ASSIGN(Json body, ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kPaymentColumns +
+                                            " FROM payments WHERE id = ?",
+                                        {card.payment_id}));
+    MJ_TRY(recordAudit(tx, p,
+                       {ws,
+                        "wallet.top_up",
+                        "payment",
+                        card.payment_id,
+                        {{"amount", amount}, {"status", card.status}}},
+                       now));
+    Json j = paymentJson(*row);
+    MJ_TRY_ASSIGN(j["wallet_balance"], balanceJson(tx, ws, s.currency));
+    return j;
+  }));
+  if (card.status == "failed") {
+    Error e =
+        Error::make(ErrorCode::kPaymentRequired, "the card was declined (" + card.failure_code +
+                                                     "); payment " + card.payment_id);
+    e.fields.push_back({"payment_method", "declined: " + card.failure_code});
+    return e;
+  }
+  return TopUpResult{card.status == "succeeded" ? 201 : 202, body};
+}
+
+Result<Json> BillingService::confirmTopUp(const Principal& p, const std::string& ws,
+                                          const std::string& pay) {
+  MJ_TRY_ASSIGN(auto ref, ctx_.db.read<std::string>([&](store::Tx& tx) -> Result<std::string> {
+    MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT status, provider_ref FROM payments WHERE id = ? "
+                                        "AND workspace_id = ?",
+                                        {pay, ws}));
+    if (!row) return Error::notFound("payment");
+    if (row->text(0) != "requires_action")
+      return Error::make(ErrorCode::kConflict, "the payment is " + row->text(0));
+    return row->text(1);
+  }));
+  MJ_TRY_ASSIGN(auto outcome, provider_.confirm(ref));
+  int64_t now = ctx_.clock.nowSeconds();
+  return ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
+    if (outcome.status == "succeeded") {
+      MJ_TRY(creditPayment(tx, pay, now));
+    } else {
+      MJ_TRY(
+          tx.exec("UPDATE payments SET status = 'failed', failure_code = ?, updated_at = ? "
+                  "WHERE id = ? AND status = 'requires_action'",
+                  {outcome.failure_code, now, pay}));
+    }
+    MJ_TRY(recordAudit(tx, p, {ws, "wallet.top_up_confirm", "payment", pay, {}}, now));
+    MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kPaymentColumns +
+                                            " FROM payments WHERE id = ?",
+                                        {pay}));
+    Json j = paymentJson(*row);
+    MJ_TRY_ASSIGN(j["wallet_balance"], balanceJson(tx, ws, ctx_.settings.billing.currency));
+    return j;
+  });
+}
+
+Status BillingService::notifyBilling(store::Tx& tx, const std::string& ws, const std::string& kind,
+                                     const std::string& subject, const std::string& text,
+                                     int64_t now) {
+  MJ_TRY_ASSIGN(auto rows, tx.query("SELECT u.id, u.email FROM memberships m JOIN users u ON "
+                                    "u.id = m.user_id WHERE m.workspace_id = ? AND m.role IN "
+                                    "('owner', 'billing') ORDER BY u.id",
+                                    {ws}));
+  for (const auto& r : rows)
+    MJ_TRY(enqueueEmail(tx, {kind, r.text(1), r.text(0), subject, text}, now));
+  MJ_TRY_ASSIGN(auto extra, tx.queryOne("SELECT email FROM billing_details WHERE workspace_id = ? "
+                                        "AND email <> ''",
+                                        {ws}));
+  if (extra) {
+    bool dup = false;
+    for (const auto& r : rows) dup |= r.text(1) == extra->text(0);
+    if (!dup) MJ_TRY(enqueueEmail(tx, {kind, extra->text(0), "", subject, text}, now));
+  }
+  return {};
+}
+
+}  // namespace mailjuke::core::billing
