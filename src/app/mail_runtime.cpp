@@ -60,10 +60,15 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
       imap_backend_(directory_, imap_store_,
                     [this](const std::string& id) { return mailboxQuotaBytes(id); }),
       imap_(runtime, imapOptions(config), imap_backend_),
-      mailbox_quota_mb_(config.mail.mailbox_quota_mb) {}
+      mailbox_quota_mb_(config.mail.mailbox_quota_mb),
+      plan_storage_(ctx) {}
 
-int64_t MailRuntime::mailboxQuotaBytes(const std::string& /*mailbox_id*/) const {
-  return mailbox_quota_mb_ * 1024 * 1024;
+int64_t MailRuntime::mailboxQuotaBytes(const std::string& mailbox_id) {
+  int64_t cap = mailbox_quota_mb_ * 1024 * 1024;
+  auto account = directory_.findById(mailbox_id);
+  if (!account) return cap;
+  auto plan = plan_storage_.bytesPerMailbox(account->workspace_id);
+  return plan && *plan > 0 ? std::min(cap, *plan) : cap;
 }
 
 Status MailRuntime::startSmtp(Json& listeners) {

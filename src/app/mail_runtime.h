@@ -9,6 +9,7 @@
 #include "app/imap_backend.h"
 #include "app/mail_backend.h"
 #include "base/json.h"
+#include "core/billing/storage_quota.h"
 #include "core/mail/blob_store.h"
 #include "core/mail/imap_store.h"
 #include "core/mail/intake.h"
@@ -38,9 +39,9 @@ class MailRuntime {
   core::MailDirectory& directory() { return directory_; }
   smtp::SmtpServer& smtp() { return smtp_; }
   imap::ImapServer& imap() { return imap_; }
-  // The storage limit of a mailbox in bytes (IMAP QUOTA, APPEND, delivery): `[mail]
-  // mailbox_quota_mb` for now; the one place to consult the workspace's plan instead.
-  int64_t mailboxQuotaBytes(const std::string& mailbox_id) const;
+  // The storage limit of a mailbox in bytes (IMAP QUOTA, APPEND, delivery): the workspace plan's
+  // storage per mailbox, capped by the operator's `[mail] mailbox_quota_mb`. Blocks on SQL.
+  int64_t mailboxQuotaBytes(const std::string& mailbox_id);
 
  private:
   core::BlobStore blobs_;
@@ -55,6 +56,7 @@ class MailRuntime {
   ImapStoreBackend imap_backend_;
   imap::ImapServer imap_;
   int64_t mailbox_quota_mb_;
+  core::billing::StorageQuota plan_storage_;
   bool smtp_started_ = false;
   bool imap_started_ = false;
 };

@@ -159,7 +159,9 @@ class ImapExtensionsTest(mj.ServerTestCase):
         self.assertIn("* STATUS Sent (MESSAGES 0 UNSEEN 0)", text)
         out = c.cmd("GETQUOTAROOT INBOX")
         self.assertEqual(out[0], '* QUOTAROOT INBOX ""')
-        self.assertRegex(out[1], r'^\* QUOTA "" \(STORAGE \d+ 5242880\)$')
+        # No subscription: the trial plan's 1 GiB per mailbox ([billing] trial_storage_mib) caps
+        # the operator's 5 GiB ([mail] mailbox_quota_mb); in KiB.
+        self.assertRegex(out[1], r'^\* QUOTA "" \(STORAGE \d+ 1048576\)$')
         c.close()
 
     def test_imaplib_over_starttls_sees_new_capabilities(self):
@@ -171,6 +173,26 @@ class ImapExtensionsTest(mj.ServerTestCase):
             self.assertIn(cap, c.capabilities)
         typ, data = c.getquotaroot("INBOX")
         self.assertEqual(typ, "OK")
+        c.logout()
+
+
+class PlanQuotaTest(mj.ServerTestCase):
+    """The mailbox quota comes from the workspace's plan (Pro: 20 GiB), capped by the operator."""
+    server_env = {"MAILJUKE_MAIL_MAILBOX_QUOTA_MB": "8192"}
+
+    def test_plan_storage_sets_the_imap_quota(self):
+        mail = mailtest.MailSetup(self.server, domains=("plan-mail.com",))
+        mail.mailbox("pat@plan-mail.com", PASSWORD)
+        r = mail.owner.put(f"/api/v1/workspaces/{mail.ws}/subscription",
+                           {"plan": "starter", "payment_method": "tok_visa"})
+        self.assertIn(r.status, (200, 201), r.json)
+        host, port = self.server.address("imaps")
+        c = imaplib.IMAP4_SSL(host, port, ssl_context=mailtest.insecure_tls(), timeout=10)
+        c.login("pat@plan-mail.com", PASSWORD)
+        typ, data = c.getquotaroot("INBOX")
+        self.assertEqual(typ, "OK")
+        # Starter's 5 GiB per mailbox, under the operator's 8 GiB cap; in KiB.
+        self.assertIn(b"STORAGE 0 5242880", b" ".join(x for x in data[1] if x))
         c.logout()
 
 

@@ -188,6 +188,25 @@ const std::vector<RetentionRule>& retentionRules() {
          }
          return n;
        }},
+      {"stripe_events", "stripe_events", "payment provider events deleted after 90 days",
+       [](Tx& tx, const Ctx&, int64_t now) {
+         return tx.exec("DELETE FROM stripe_events WHERE received_at < ?", {now - 90 * kDay});
+       }},
+      {"fraud_reviews", "fraud_reviews", "decided reviews deleted 3 years after the decision",
+       [](Tx& tx, const Ctx&, int64_t now) {
+         return tx.exec("DELETE FROM fraud_reviews WHERE decided_at IS NOT NULL AND decided_at < ?",
+                        {now - 3 * 365 * kDay});
+       }},
+      {"payments", "payments", "payments not on an invoice deleted after 10 years",
+       [](Tx& tx, const Ctx&, int64_t now) -> Result<int64_t> {
+         int64_t before = now - 10 * 365 * kDay;
+         MJ_TRY(
+             tx.exec("DELETE FROM fraud_reviews WHERE payment_id IN (SELECT id FROM payments "
+                     "WHERE invoice_id IS NULL AND created_at < ?)",
+                     {before}));
+         return tx.exec("DELETE FROM payments WHERE invoice_id IS NULL AND created_at < ?",
+                        {before});
+       }},
       {"legal_holds", "legal_holds", "ledger and invoices purged when the legal period ends",
        [](Tx& tx, const Ctx&, int64_t now) { return expiredHolds(tx, now); }},
   };
