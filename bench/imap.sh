@@ -35,7 +35,8 @@ cleanup() {
   [ -n "${KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_name=bench/imap
+source bench/lib.sh  # the scripts run from the repository root (cd above)
 
 # ---- Dovecot: a private instance --------------------------------------------------------------
 start_dovecot() {
@@ -89,30 +90,13 @@ CONF
   for _ in $(seq 1 100); do [ -s "$dv/run/master.pid" ] && break; sleep 0.1; done
   dv_pid=$(tr -d ' ' < "$dv/run/master.pid")
   dv_addr=127.0.0.1:$port
-  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.1; done
+  wait_port "$port" && return
   echo "bench/imap: dovecot is not listening on $port (see $dv/dovecot.log, KEEP=1)" >&2; exit 1
 }
 
 # ---- MailJuke: `mailjuke serve` --------------------------------------------------------------
 start_mailjuke() {
-  local dns_port; dns_port=$(free_port)
-  mkdir -p "$work/var"
-  (cd "$work" && exec env MAILJUKE_PLATFORM_DATA_DIR="$work/var" MAILJUKE_HTTP_LISTEN=127.0.0.1:0 \
-     MAILJUKE_DNS_LISTEN="127.0.0.1:$dns_port" MAILJUKE_DELIVERY_RESOLVER="127.0.0.1:$dns_port" \
-     MAILJUKE_SMTP_MX_LISTEN=127.0.0.1:0 MAILJUKE_SMTP_SUBMISSION_LISTEN=127.0.0.1:0 \
-     MAILJUKE_SMTP_SUBMISSIONS_LISTEN=127.0.0.1:0 MAILJUKE_IMAP_LISTEN=127.0.0.1:0 \
-     MAILJUKE_IMAP_IMAPS_LISTEN=127.0.0.1:0 MAILJUKE_PLATFORM_PUBLIC_URL=http://127.0.0.1 \
-     MAILJUKE_SECURITY_RATE_LIMIT_PER_MINUTE=10000000 MAILJUKE_HTTP_WEB_ROOT="$PWD/web" \
-     "$bin" serve) > "$work/mailjuke.out" 2> "$work/mailjuke.err" &
-  mj_pid=$!
-  echo "$mj_pid" > "$work/mailjuke.pid"
-  for _ in $(seq 1 300); do
-    [ -s "$work/var/listeners.json" ] && break
-    kill -0 "$mj_pid" 2>/dev/null || { echo "bench/imap: mailjuke exited" >&2; tail -5 "$work/mailjuke.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  sleep 0.1
-  listener() { $py -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$work/var/listeners.json" "$1"; }
+  start_mailjuke_serve
   mj_addr=$(listener imaps)
   [ -n "$mj_addr" ] || { echo "bench/imap: this mailjuke build has no imaps listener" >&2; exit 1; }
   $py "$driver" setup "$(listener http)" "$domain" "$local" > "$work/setup.json"

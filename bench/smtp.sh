@@ -53,7 +53,8 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-free_port() { $py -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+bench_name=bench/smtp
+source bench/lib.sh  # the scripts run from the repository root (cd above)
 
 # ---- Postfix: a private instance, root-owned config, queue created by `postfix start` --------
 start_postfix() {
@@ -119,30 +120,13 @@ CONF
   for _ in $(seq 1 100); do [ -s "$pf/queue/pid/master.pid" ] && break; sleep 0.1; done
   pf_pid=$(tr -d ' ' < "$pf/queue/pid/master.pid")
   pf_port=$port
-  for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return; sleep 0.1; done
+  wait_port "$port" && return
   echo "bench/smtp: postfix is not listening on $port" >&2; exit 1
 }
 
 # ---- MailJuke: `mailjuke serve`, its SPF/DKIM/DMARC lookups answered by its own DNS listener --
 start_mailjuke() {
-  local dns_port; dns_port=$(free_port)
-  mkdir -p "$work/var"
-  (cd "$work" && exec env MAILJUKE_PLATFORM_DATA_DIR="$work/var" MAILJUKE_HTTP_LISTEN=127.0.0.1:0 \
-     MAILJUKE_DNS_LISTEN="127.0.0.1:$dns_port" MAILJUKE_DELIVERY_RESOLVER="127.0.0.1:$dns_port" \
-     MAILJUKE_SMTP_MX_LISTEN=127.0.0.1:0 MAILJUKE_SMTP_SUBMISSION_LISTEN=127.0.0.1:0 \
-     MAILJUKE_SMTP_SUBMISSIONS_LISTEN=127.0.0.1:0 MAILJUKE_IMAP_LISTEN=127.0.0.1:0 \
-     MAILJUKE_IMAP_IMAPS_LISTEN=127.0.0.1:0 MAILJUKE_PLATFORM_PUBLIC_URL=http://127.0.0.1 \
-     MAILJUKE_SECURITY_RATE_LIMIT_PER_MINUTE=10000000 MAILJUKE_HTTP_WEB_ROOT="$PWD/web" \
-     "$bin" serve) > "$work/mailjuke.out" 2> "$work/mailjuke.err" &
-  mj_pid=$!
-  echo "$mj_pid" > "$work/mailjuke.pid"
-  for _ in $(seq 1 300); do
-    [ -s "$work/var/listeners.json" ] && break
-    kill -0 "$mj_pid" 2>/dev/null || { echo "bench/smtp: mailjuke exited" >&2; tail -5 "$work/mailjuke.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  sleep 0.1
-  listener() { $py -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$work/var/listeners.json" "$1"; }
+  start_mailjuke_serve
   mj_http=$(listener http) mj_mx=$(listener smtp_mx) mj_sub=$(listener smtp_submission)
   senders=$(seq -f 'sender%02g' 1 "$sessions" | paste -sd,)
   $py "$helper" setup "$mj_http" "$domain" rcpt "$senders" > "$work/setup.json"
