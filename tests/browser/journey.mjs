@@ -145,6 +145,8 @@ try {
     await page.getByLabel("Role", { exact: true }).selectOption("member");
     await page.getByRole("button", { name: "Send invitation" }).click();
     await page.getByText(`teammate-${tag}@example.com as member`).waitFor();
+    await page.reload();  // the pending list comes from the server, not from this page's memory
+    await page.getByTestId("invitations").getByText(`teammate-${tag}@example.com as member`).waitFor();
   });
   await step(page, "API key shown once", async () => {
     await page.goto(wsPath + "/api-keys");
@@ -321,6 +323,19 @@ try {
     await p.getByLabel("Password").fill(process.env.MJ_OPERATOR_PASSWORD);
     await p.getByRole("button", { name: "Sign in" }).click();
     await p.getByRole("heading", { name: "Operator console" }).waitFor();
+    // Suspend the journey's workspace with a reason, then resume it.
+    const wsId = wsPath.split("/")[2];
+    await p.getByRole("tab", { name: "Workspaces" }).click();
+    await p.getByLabel("Search by name or id").fill(wsId);
+    const row = p.locator("tr", { hasText: "Acme Outbound" });
+    await row.getByRole("button", { name: "Suspend" }).click();
+    await p.getByRole("dialog").getByLabel(/Reason/).fill("journey check");
+    await p.getByRole("dialog").getByRole("button", { name: "Suspend" }).click();
+    await row.getByText("suspended", { exact: true }).waitFor();
+    check(await row.getByText(/journey check/).isVisible(), "the reason is shown");
+    await row.getByRole("button", { name: "Resume" }).click();
+    await p.getByRole("dialog").getByRole("button", { name: "Resume" }).click();
+    await row.getByText("active", { exact: true }).waitFor();
     await p.getByRole("tab", { name: "Mail queue" }).click();
     await settle(p);
     await p.getByRole("tab", { name: "Outbox" }).click();

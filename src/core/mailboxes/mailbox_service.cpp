@@ -22,6 +22,16 @@ constexpr const char* kMailboxSelect =
     "LEFT JOIN mailbox_counters c ON c.mailbox_id = m.id AND c.day = ? "
     "WHERE m.workspace_id = ?";
 
+// `q` lowercased (ASCII) with LIKE's wildcards escaped by '!'.
+std::string likeEscaped(const std::string& q) {
+  std::string out;
+  for (char c : q) {
+    if (c == '%' || c == '_' || c == '!') out += '!';
+    out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  }
+  return out;
+}
+
 }  // namespace
 
 Status bumpMailboxVersion(store::Tx& tx) {
@@ -187,6 +197,7 @@ Result<Page> MailboxService::list(const Principal& p, const std::string& ws, con
                                   const PageRequest& page) {
   if (f.status && *f.status != "active" && *f.status != "suspended")
     return Error::invalid("status", "must be active or suspended");
+  if (f.q && f.q->size() > 320) return Error::invalid("q", "must be at most 320 characters");
   return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kMailboxesRead));
     std::string sql = kMailboxSelect;
@@ -198,6 +209,14 @@ Result<Page> MailboxService::list(const Principal& p, const std::string& ws, con
     if (f.status) {
       sql += " AND m.status = ?";
       params.push_back(*f.status);
+    }
+    if (f.q && !f.q->empty()) {
+      sql +=
+          " AND (LOWER(m.local_part || '@' || d.name) LIKE ? ESCAPE '!' OR "
+          "LOWER(m.first_name || ' ' || m.last_name) LIKE ? ESCAPE '!')";
+      std::string pattern = "%" + likeEscaped(*f.q) + "%";
+      params.push_back(pattern);
+      params.push_back(pattern);
     }
     return paginate(tx, sql, params, "m.id", page,
                     [this](const store::Row& r) { return mailboxJson(r); });

@@ -31,6 +31,7 @@ struct MailboxInput {
 struct MailboxFilter {
   std::optional<std::string> domain_id;
   std::optional<std::string> status;  // active | suspended
+  std::optional<std::string> q;       // case-insensitive substring of the address or the name
 };
 
 // A mailbox ready to insert: validated, password hashed and sealed (the slow part, done outside
@@ -73,6 +74,12 @@ class MailboxService {
   Result<std::string> exportCsv(const Principal& p, const std::string& ws,
                                 const std::string& format, const std::string& columns,
                                 const std::optional<std::string>& domain_id);
+
+  // Sent, bounced and received messages per UTC day for the last `days` days (1..366), oldest
+  // first, days without traffic as zeros: {days, data: [{date, sent, bounced, received}]}.
+  // One mailbox, or every mailbox of the workspace summed when `mbx` is empty.
+  Result<Json> dailyStats(const Principal& p, const std::string& ws, const std::string& mbx,
+                          int days);
 
   // Validates everything but uniqueness and the domain, and does the Argon2id hash. Thread-safe.
   Result<PreparedMailbox> prepare(const std::string& ws, const MailboxInput& in) const;

@@ -25,6 +25,7 @@ const std::vector<SubjectLink>& subjectLinks() {
       {"processing_flags", "user_id", LinkBy::kUserId, "", {}},
       {"workspace_deletions", "requested_by", LinkBy::kUserId, "", {"requested_by"}},
       {"billing_details", "email", LinkBy::kEmail, "", {"email"}},
+      {"workspace_suspensions", "operator_id", LinkBy::kUserId, "", {"operator_id"}},
   };
   return links;
 }

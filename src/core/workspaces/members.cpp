@@ -33,6 +33,42 @@ Result<Page> WorkspaceService::listMembers(const Principal& p, const std::string
   });
 }
 
+Result<Page> WorkspaceService::listInvitations(const Principal& p, const std::string& ws,
+                                               std::optional<std::string> cursor, int limit) {
+  const int64_t now = ctx_.clock.nowSeconds();
+  return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
+    MJ_TRY(authorize(tx, p, ws, Action::kMembersRead));
+    return paginate(
+        tx,
+        "SELECT i.id, i.email, i.role, i.expires_at, i.created_at, u.email FROM invitations i "
+        "LEFT JOIN users u ON u.id = i.invited_by WHERE i.workspace_id = ? AND i.accepted_at IS "
+        "NULL AND i.revoked_at IS NULL AND i.expires_at > ?",
+        {ws, now}, "i.id", {cursor, limit}, [](const store::Row& r) {
+          return Json{{"id", r.text(0)},
+                      {"email", r.text(1)},
+                      {"role", r.text(2)},
+                      {"status", "pending"},
+                      {"expires_at", formatRfc3339(r.integer(3))},
+                      {"created_at", formatRfc3339(r.integer(4))},
+                      {"invited_by", r.isNull(5) ? Json(nullptr) : Json(r.text(5))}};
+        });
+  });
+}
+
+Status WorkspaceService::revokeInvitation(const Principal& p, const std::string& ws,
+                                          const std::string& inv) {
+  const int64_t now = ctx_.clock.nowSeconds();
+  return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+    MJ_TRY(authorize(tx, p, ws, Action::kMembersManage));
+    MJ_TRY_ASSIGN(auto n, tx.exec("UPDATE invitations SET revoked_at = ? WHERE id = ? AND "
+                                  "workspace_id = ? AND accepted_at IS NULL AND revoked_at IS "
+                                  "NULL AND expires_at > ?",
+                                  {now, inv, ws, now}));
+    if (n == 0) return Error::notFound("pending invitation");
+    return recordAudit(tx, p, {ws, "member.invitation_revoke", "invitation", inv}, now);
+  });
+}
+
 Result<Json> WorkspaceService::invite(const Principal& p, const std::string& ws,
                                       const std::string& raw_email, const std::string& role_name) {
   MJ_TRY_ASSIGN(std::string email, normalizeEmail("email", raw_email));

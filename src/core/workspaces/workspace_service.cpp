@@ -3,6 +3,7 @@
 #include "base/ids.h"
 #include "core/accounts/validation.h"
 #include "core/pagination.h"
+#include "core/workspaces/workspace_suspension.h"
 
 namespace mailjuke::core {
 namespace {
@@ -43,6 +44,7 @@ Result<Role> WorkspaceService::authorize(store::Tx& tx, const Principal& p, cons
   if (!allowed(role, a))
     return Error::make(ErrorCode::kForbidden, "the " + std::string(roleName(role)) +
                                                   " role may not " + std::string(actionName(a)));
+  if (refusedWhileSuspended(a)) MJ_TRY(requireNotSuspended(tx, ws));
   return role;
 }
 

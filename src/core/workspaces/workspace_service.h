@@ -12,6 +12,7 @@
 #include "core/audit/audit_log.h"
 #include "core/audit/audit_page_cache.h"
 #include "core/context.h"
+#include "core/pagination.h"
 
 namespace mailjuke::core {
 
@@ -39,6 +40,11 @@ class WorkspaceService {
                           const std::string& role);
   Status removeMember(const Principal& p, const std::string& ws, const std::string& mem);
   Result<Json> acceptInvitation(const Principal& p, const std::string& token);
+  // Invitations not yet accepted, revoked or expired (members.read), newest first.
+  Result<Page> listInvitations(const Principal& p, const std::string& ws,
+                               std::optional<std::string> cursor, int limit);
+  // The link stops working at once (members.manage); 404 when it is no longer pending.
+  Status revokeInvitation(const Principal& p, const std::string& ws, const std::string& inv);
 
   Result<Page> listKeys(const Principal& p, const std::string& ws,
                         std::optional<std::string> cursor, int limit);
@@ -57,6 +63,15 @@ class WorkspaceService {
   Result<std::shared_ptr<const std::string>> audit(const Principal& p, const AuditQuery& q);
   // The page from the cache only (API keys), without touching the database; null otherwise.
   std::shared_ptr<const std::string> cachedAudit(const Principal& p, const AuditQuery& q);
+
+  // Operators (the transport checks Principal::is_operator). Filters: status, q (name or id
+  // contains). Rows carry counts, the owners' e-mails and the latest suspension.
+  Result<Page> adminList(const std::optional<std::string>& status,
+                         const std::optional<std::string>& q, const PageRequest& page);
+  // active → suspended (writes refused, mail stopped; reads, exports, billing and privacy
+  // requests keep working) and back; 409 from any other state; audited in the workspace log.
+  Result<Json> suspend(const Principal& p, const std::string& ws, const std::string& reason);
+  Result<Json> resume(const Principal& p, const std::string& ws, const std::string& reason);
 
   // Clears this node's API key cache (after revocations made elsewhere, e.g. an erasure).
   void forgetKeys();

@@ -1,7 +1,8 @@
 // Mailboxes: bulk-create wizard, table with search/filters/pagination/bulk actions, exports,
 // and the mailbox page (SMTP/IMAP settings, copy-all, password reset, limits, charts).
-import { html, useState, useEffect, useRef } from "../lib.js";
-import { get, post, patch, del, pollJob, getIf } from "../api.js";
+import { html, useState, useEffect } from "../lib.js";
+import { DailyChart } from "./chart.js";
+import { get, post, patch, del, pollJob } from "../api.js";
 import { Field, Select, Check, FormError, useSubmit, useLoad, Loaded, Empty, CopyButton, Notice, Badge, when } from "../ui.js";
 import { JobView } from "./domains.js";
 
@@ -97,7 +98,7 @@ function Wizard({ ws, onDone, onClose }) {
 }
 
 export function Mailboxes({ ws }) {
-  const [filters, setFilters] = useState({ domain_id: "", status: "" });
+  const [filters, setFilters] = useState({ domain_id: "", status: "", q: "" });
   const [cursors, setCursors] = useState([null]);
   const [search, setSearch] = useState("");
   const [selected, setSelected] = useState({});
@@ -110,11 +111,22 @@ export function Mailboxes({ ws }) {
     const q = new URLSearchParams({ limit: "50" });
     if (filters.domain_id) q.set("domain_id", filters.domain_id);
     if (filters.status) q.set("status", filters.status);
+    if (filters.q) q.set("q", filters.q);
     if (cursor) q.set("cursor", cursor);
     return get(`workspaces/${ws}/mailboxes?${q}`);
   }, [ws, filters, cursor]);
   useEffect(() => setSelected({}), [page]);
-  const rows = page ? page.data.filter((m) => !search || (m.address + " " + m.display_name).toLowerCase().includes(search.toLowerCase())) : [];
+  // The server searches every page; typing waits a moment before asking it.
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if (search.trim() !== filters.q) {
+        setFilters({ ...filters, q: search.trim() });
+        setCursors([null]);
+      }
+    }, 250);
+    return () => clearTimeout(t);
+  }, [search]);
+  const rows = page ? page.data : [];
   const ids = Object.keys(selected).filter((k) => selected[k]);
   const bulk = async (what) => {
     if (what === "delete" && !confirm(`Delete ${ids.length} mailboxes and all their mail?`)) return;
@@ -150,7 +162,7 @@ export function Mailboxes({ ws }) {
     </div>
     ${wizard && html`<${Wizard} ws=${ws} onDone=${reload} onClose=${() => setWizard(false)} />`}
     <div class="filters">
-      <${Field} label="Search this page" name="search" type="search" value=${search} onInput=${setSearch} placeholder="address or name" />
+      <${Field} label="Search" name="search" type="search" value=${search} onInput=${setSearch} placeholder="address or name" />
       <${Select} label="Domain" name="domain_id" value=${filters.domain_id} onChange=${setFilter("domain_id")}
         options=${[["", "All domains"], ...((domains && domains.data) || []).map((d) => [d.id, d.name])]} />
       <${Select} label="Status" name="status" value=${filters.status} onChange=${setFilter("status")}
@@ -164,7 +176,7 @@ export function Mailboxes({ ws }) {
     <${FormError} error=${bulkError} />
     <${Loaded} data=${page} error=${err} what="Loading mailboxes">
       ${(p) => p.data.length === 0 && cursors.length === 1
-        ? html`<${Empty}>No mailboxes${filters.domain_id || filters.status ? " match these filters" : " yet — create them in bulk from a list of names"}.<//>`
+        ? html`<${Empty}>No mailboxes${filters.domain_id || filters.status || filters.q ? " match these filters" : " yet — create them in bulk from a list of names"}.<//>`
         : html`<div class="table-wrap"><table class="table" data-testid="mailbox-table"><caption class="sr-only">Mailboxes</caption>
           <thead><tr><th scope="col"><input type="checkbox" aria-label="Select all on this page" checked=${rows.length > 0 && ids.length === rows.length}
             onChange=${(e) => setSelected(e.target.checked ? Object.fromEntries(rows.map((m) => [m.id, true])) : {})} /></th>
@@ -263,27 +275,13 @@ function Limits({ ws, m, reload }) {
   </form>`;
 }
 
-// Per-day sending and bounces with uPlot when the server has daily statistics; today's
-// counters otherwise.
+// Per-day sending and bounces (uPlot) under today's counters.
 function Stats({ ws, m }) {
-  const [daily] = useLoad(() => getIf("workspaces/{ws}/mailboxes/{mbx}/stats", `workspaces/${ws}/mailboxes/${m.id}/stats?days=30`), [m.id]);
-  const ref = useRef();
-  useEffect(() => {
-    const rows = daily && (daily.data || daily.days);
-    if (!rows || !rows.length || !ref.current) return;
-    let plot;
-    import("/vendor/uplot/dist/uPlot.esm.js").then(({ default: uPlot }) => {
-      const xs = rows.map((r) => Date.parse(r.date) / 1000);
-      plot = new uPlot({ width: Math.min(ref.current.clientWidth || 600, 900), height: 220, title: "Last 30 days",
-        series: [{}, { label: "Sent", stroke: "#0b57d0" }, { label: "Bounced", stroke: "#b3261e" }] },
-        [xs, rows.map((r) => r.sent || 0), rows.map((r) => r.bounced || 0)], ref.current);
-    });
-    return () => plot && plot.destroy();
-  }, [daily]);
+  const [daily] = useLoad(() => get(`workspaces/${ws}/mailboxes/${m.id}/stats?days=30`), [m.id]);
   return html`<section class="card" aria-labelledby="stats-h"><h2 id="stats-h">Sending</h2>
     <div class="stats"><div class="stat"><span class="num">${m.sent_today}</span> sent today</div>
       <div class="stat"><span class="num">${m.bounced_today}</span> bounced today</div>
       <div class="stat"><span class="num">${m.received_today}</span> received today</div></div>
-    <div ref=${ref} class="chart" role="img" aria-label="Sent and bounced messages per day"></div>
+    ${daily && html`<${DailyChart} rows=${daily.data} />`}
   </section>`;
 }

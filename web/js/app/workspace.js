@@ -2,6 +2,7 @@
 import { html, useState, useEffect } from "../lib.js";
 import { get, post, patch, del } from "../api.js";
 import { navigate } from "../router.js";
+import { DailyChart } from "./chart.js";
 import { refreshMe, lastWorkspace } from "../session.js";
 import { Field, Select, FormError, useSubmit, useLoad, Loaded, Empty, CopyButton, Notice, Badge, when, Modal } from "../ui.js";
 
@@ -48,8 +49,9 @@ export function Workspaces({ me }) {
 
 export function Overview({ ws }) {
   const [data, err] = useLoad(async () => {
-    const [w, d, m] = await Promise.all([get(`workspaces/${ws}`), get(`workspaces/${ws}/domains?limit=200`), get(`workspaces/${ws}/mailboxes?limit=200`)]);
-    return { w, domains: d.data, mailboxes: m.data, moreMailboxes: !!m.next_cursor };
+    const [w, d, m, stats] = await Promise.all([get(`workspaces/${ws}`), get(`workspaces/${ws}/domains?limit=200`),
+      get(`workspaces/${ws}/mailboxes?limit=200`), get(`workspaces/${ws}/mail-stats?days=30`)]);
+    return { w, domains: d.data, mailboxes: m.data, moreMailboxes: !!m.next_cursor, stats };
   }, [ws]);
   return html`<${Loaded} data=${data} error=${err}>
     ${(x) => html`<h1>${x.w.name}</h1>
@@ -62,19 +64,24 @@ export function Overview({ ws }) {
         ? html`<${Empty}><p>Start by adding a domain: buy a new one or connect one you own.</p><a class="btn primary" href=${`/w/${ws}/domains`}>Add a domain</a><//>`
         : x.mailboxes.length === 0
         ? html`<${Empty}><p>Your domains are ready. Create mailboxes in bulk from a list of names.</p><a class="btn primary" href=${`/w/${ws}/mailboxes`}>Create mailboxes</a><//>`
-        : html`<p><a class="btn" href=${`/w/${ws}/domains`}>Domains</a> <a class="btn" href=${`/w/${ws}/mailboxes`}>Mailboxes</a></p>`}`}
+        : html`<p><a class="btn" href=${`/w/${ws}/domains`}>Domains</a> <a class="btn" href=${`/w/${ws}/mailboxes`}>Mailboxes</a></p>
+          <section class="card" aria-labelledby="ws-stats-h"><h2 id="ws-stats-h">Sending across all mailboxes</h2>
+            <div class="stats"><div class="stat"><span class="num">${x.stats.totals.sent}</span> sent</div>
+              <div class="stat"><span class="num">${x.stats.totals.bounced}</span> bounced</div>
+              <div class="stat"><span class="num">${x.stats.totals.received}</span> received</div></div>
+            <${DailyChart} rows=${x.stats.data} /></section>`}`}
   <//>`;
 }
 
 export function Members({ ws, me }) {
   const [list, err, reload] = useLoad(() => get(`workspaces/${ws}/members?limit=200`), [ws]);
-  const [invites, setInvites] = useState([]);
+  const [invites, ierr, reloadInvites] = useLoad(() => get(`workspaces/${ws}/invitations?limit=200`), [ws]);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("member");
   const [rowError, setRowError] = useState(null);
   const invite = useSubmit(async () => {
-    const inv = await post(`workspaces/${ws}/members`, { email, role });
-    setInvites([inv, ...invites]);
+    await post(`workspaces/${ws}/members`, { email, role });
+    reloadInvites();
     setEmail("");
   });
   const change = async (m, r) => {
@@ -82,6 +89,15 @@ export function Members({ ws, me }) {
     try {
       await patch(`workspaces/${ws}/members/${m.id}`, { role: r });
       reload();
+    } catch (e) {
+      setRowError(e);
+    }
+  };
+  const revoke = async (i) => {
+    setRowError(null);
+    try {
+      await del(`workspaces/${ws}/invitations/${i.id}`);
+      reloadInvites();
     } catch (e) {
       setRowError(e);
     }
@@ -107,8 +123,11 @@ export function Members({ ws, me }) {
       <button class="btn primary" disabled=${invite.busy}>Send invitation</button>
       <${FormError} error=${invite.error} fields=${["email", "role"]} />
     </form>
-    ${invites.length > 0 &&
-    html`<h2>Invitations sent</h2><ul class="plain">${invites.map((i) => html`<li>${i.email} as ${i.role} — <${Badge}>${i.status}<//>, expires ${when(i.expires_at)}</li>`)}</ul>`}
+    <${Loaded} data=${invites} error=${ierr} what="Loading invitations">
+      ${(l) => l.data.length > 0 &&
+        html`<h2>Pending invitations</h2><ul class="plain" data-testid="invitations">${l.data.map((i) => html`<li>${i.email} as ${i.role} — <${Badge}>${i.status}<//>, expires ${when(i.expires_at)}
+          <button type="button" class="btn small" onClick=${() => revoke(i)}>Revoke<span class="sr-only"> the invitation of ${i.email}</span></button></li>`)}</ul>`}
+    <//>
     <${FormError} error=${rowError} />
     <${Loaded} data=${list} error=${err}>
       ${(l) => html`<div class="table-wrap"><table class="table"><caption class="sr-only">Members</caption>

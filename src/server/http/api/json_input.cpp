@@ -6,18 +6,20 @@
 
 namespace mailjuke::api {
 
-Result<int> Ctx::limit() const {
-  auto v = req.queryParam("limit");
-  if (!v) return 50;
-  int n = 0;
+Result<int> Ctx::intQuery(const std::string& name, int min, int max, int fallback) const {
+  auto v = req.queryParam(name);
+  if (!v) return fallback;
+  auto bad = [&] {
+    return Error::invalid(
+        name, "must be an integer from " + std::to_string(min) + " to " + std::to_string(max));
+  };
+  int64_t n = 0;
   for (char c : *v) {
-    if (c < '0' || c > '9' || n > 1000)
-      return Error::invalid("limit", "must be an integer from 1 to 200");
+    if (c < '0' || c > '9' || n > max) return bad();
     n = n * 10 + (c - '0');
   }
-  if (v->empty() || n < 1 || n > 200)
-    return Error::invalid("limit", "must be an integer from 1 to 200");
-  return n;
+  if (v->empty() || n < min || n > max) return bad();
+  return int(n);
 }
 
 Result<JsonInput> JsonInput::from(const Json& body, std::initializer_list<const char*> allowed) {

@@ -27,7 +27,9 @@ struct Ctx {
 
   const std::string& param(const std::string& name) const { return req.params.at(name); }
   // ?limit= (1..200, default 50) and ?cursor= per API.md; invalid values are 422.
-  Result<int> limit() const;
+  Result<int> limit() const { return intQuery("limit", 1, 200, 50); }
+  // ?name= as a decimal integer in [min, max], `fallback` when absent; otherwise 422.
+  Result<int> intQuery(const std::string& name, int min, int max, int fallback) const;
   std::optional<std::string> cursor() const { return req.queryParam("cursor"); }
 };
 

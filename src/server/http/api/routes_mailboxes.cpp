@@ -46,10 +46,11 @@ void addMailboxRoutes(Api& api) {
   auto& mailboxes = api.services().mailboxes;
   auto& bulk = api.services().mailbox_bulk;
   const std::string base = "/api/v1/workspaces/{ws}/mailboxes";
-  api.add({"GET", base, "Mailboxes (filters: domain_id, status)", "mailboxes", Auth::kAny, 0,
-           [&mailboxes](Ctx& c) -> Result<http::Response> {
+  api.add({"GET", base, "Mailboxes (filters: domain_id, status, q: address or name contains)",
+           "mailboxes", Auth::kAny, 0, [&mailboxes](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(int limit, c.limit());
-             core::MailboxFilter f{c.req.queryParam("domain_id"), c.req.queryParam("status")};
+             core::MailboxFilter f{c.req.queryParam("domain_id"), c.req.queryParam("status"),
+                                   c.req.queryParam("q")};
              MJ_TRY_ASSIGN(auto page, mailboxes.list(c.principal, c.param("ws"), f,
                                                      core::PageRequest{c.cursor(), limit}));
              return http::Response::json(200, page.render());
@@ -106,6 +107,21 @@ void addMailboxRoutes(Api& api) {
            "A mailbox with ready-to-paste SMTP/IMAP settings and today's counters", "mailboxes",
            Auth::kAny, 0, [&mailboxes](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto out, mailboxes.get(c.principal, c.param("ws"), c.param("mbx")));
+             return jsonResponse(200, out);
+           }});
+  api.add({"GET", base + "/{mbx}/stats",
+           "Sent, bounced and received messages per day (?days=1..366, default 30)", "mailboxes",
+           Auth::kAny, 0, [&mailboxes](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(int days, c.intQuery("days", 1, 366, 30));
+             MJ_TRY_ASSIGN(auto out,
+                           mailboxes.dailyStats(c.principal, c.param("ws"), c.param("mbx"), days));
+             return jsonResponse(200, out);
+           }});
+  api.add({"GET", "/api/v1/workspaces/{ws}/mail-stats",
+           "Sent, bounced and received messages per day over all mailboxes (?days=)", "mailboxes",
+           Auth::kAny, 0, [&mailboxes](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(int days, c.intQuery("days", 1, 366, 30));
+             MJ_TRY_ASSIGN(auto out, mailboxes.dailyStats(c.principal, c.param("ws"), "", days));
              return jsonResponse(200, out);
            }});
   api.add({"PATCH", base + "/{mbx}",

@@ -95,6 +95,20 @@ void addWorkspaceRoutes(Api& api) {
              return http::Response::empty(204);
            },
            true, 204});
+  api.add({"GET", "/api/v1/workspaces/{ws}/invitations", "Pending invitations", "members",
+           Auth::kAny, 0, [&ws](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(int limit, c.limit());
+             MJ_TRY_ASSIGN(auto page,
+                           ws.listInvitations(c.principal, c.param("ws"), c.cursor(), limit));
+             return http::Response::json(200, page.render());
+           }});
+  api.add({"DELETE", "/api/v1/workspaces/{ws}/invitations/{inv}", "Revoke a pending invitation",
+           "members", Auth::kAny, 0,
+           [&ws](Ctx& c) -> Result<http::Response> {
+             MJ_TRY(ws.revokeInvitation(c.principal, c.param("ws"), c.param("inv")));
+             return http::Response::empty(204);
+           },
+           true, 204});
   api.add({"POST", "/api/v1/invitations/accept", "Accept an invitation", "members", Auth::kUser,
            8 * 1024, [&ws](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"token"}));
