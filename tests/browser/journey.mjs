@@ -170,6 +170,16 @@ try {
     await page.getByRole("button", { name: "Accept the DPA" }).click();
     await page.getByText(/^Accepted \(version/).waitFor();
   });
+  if (has("workspaces/{ws}/exports")) {
+    await step(page, "owner exports the whole workspace", async () => {
+      await page.getByRole("button", { name: "Export workspace data" }).click();
+      const link = page.getByRole("link", { name: "Download the export" });
+      await link.waitFor();
+      const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+      const head = fs.readFileSync(await download.path()).subarray(0, 2).toString();
+      check(head === "PK", "the workspace export is a ZIP");
+    });
+  }
   if (has("workspaces/{ws}/wallet")) {
     await step(page, "billing: top up the wallet", async () => {
       await page.goto(wsPath + "/billing");

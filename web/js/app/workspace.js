@@ -1,6 +1,6 @@
 // Workspaces: list/create, overview, members and invitations, API keys, activity, settings.
 import { html, useState, useEffect } from "../lib.js";
-import { get, post, patch, del } from "../api.js";
+import { get, post, patch, del, apiHas } from "../api.js";
 import { navigate } from "../router.js";
 import { DailyChart } from "./chart.js";
 import { refreshMe, lastWorkspace } from "../session.js";
@@ -247,7 +247,7 @@ function SettingsForm({ w, reload }) {
     reload();
   });
   const dpa = useSubmit(async () => {
-    await patch(`workspaces/${w.id}`, { dpa_accepted_version: "2026-01" });
+    await patch(`workspaces/${w.id}`, { dpa_accepted_version: (w.dpa && w.dpa.current_version) || "2026-01" });
     reload();
   });
   const d = useSubmit(async () => {
@@ -263,13 +263,15 @@ function SettingsForm({ w, reload }) {
       <button class="btn primary" disabled=${s.busy}>Save</button>
     </form>
     <section class="card" aria-labelledby="dpa-h"><h2 id="dpa-h">Data processing agreement</h2>
-      ${w.dpa && w.dpa.accepted_at
+      ${w.dpa && w.dpa.accepted_at && w.dpa.up_to_date !== false
         ? html`<p>Accepted (version ${w.dpa.version}) on ${when(w.dpa.accepted_at)}.</p>`
         : w.role === "owner"
-        ? html`<p>As the owner you can accept our DPA (Art. 28 GDPR) for this workspace. It covers the personal data in your mailboxes and contacts.</p>
+        ? html`<p>As the owner you can accept our DPA (Art. 28 GDPR) for this workspace${w.dpa && w.dpa.current_version ? html` (version <strong>${w.dpa.current_version}</strong>)` : ""}. It covers the personal data in your mailboxes and contacts.</p>
+          ${w.dpa && w.dpa.accepted_at && html`<p>You accepted version ${w.dpa.version} on ${when(w.dpa.accepted_at)}; a new version is in force.</p>`}
           <${FormError} error=${dpa.error} /><button type="button" class="btn" onClick=${dpa.run} disabled=${dpa.busy}>Accept the DPA</button>`
         : html`<p>Not accepted yet; only the workspace owner can accept it.</p>`}
     </section>
+    ${w.role === "owner" && html`<${WorkspaceExport} ws=${w.id} />`}
     ${w.role === "owner" &&
     html`<section class="card danger-zone" aria-labelledby="del-h"><h2 id="del-h">Delete this workspace</h2>
       <p>Deletes its domains' DNS, every mailbox and message, API keys and members' access. Invoices are kept as the law requires.</p>
@@ -280,4 +282,30 @@ function SettingsForm({ w, reload }) {
           <${FormError} error=${d.error} fields=${["confirm_name"]} />
           <button class="btn danger" disabled=${d.busy || confirmName !== w.name}>Delete for good</button></form>`}
     </section>`}`;
+}
+
+// The owner takes the whole workspace's data (policy §2: the organisation is the controller):
+// a ZIP built in the background, downloadable for 5 days.
+function WorkspaceExport({ ws }) {
+  const [available] = useLoad(() => apiHas("POST", "workspaces/{ws}/exports"), []);
+  const [exp, setExp] = useState(null);
+  const s = useSubmit(async () => {
+    let e = await post(`workspaces/${ws}/exports`);
+    setExp(e);
+    while (e.status === "processing") {
+      await new Promise((r) => setTimeout(r, 500));
+      e = await get(`workspaces/${ws}/exports/${e.id}`);
+      setExp(e);
+    }
+  });
+  if (!available) return null;
+  return html`<section class="card" aria-labelledby="wex-h"><h2 id="wex-h">Export this workspace</h2>
+    <p>Domains, DNS records, mailboxes (without passwords), members, settings, the activity log and invoices, as JSON in a ZIP file.</p>
+    <${FormError} error=${s.error} />
+    ${exp && exp.status === "processing" && html`<p role="status">Preparing the export…</p>`}
+    ${exp && exp.status === "failed" && html`<p class="field-error" role="alert">The export failed: ${exp.error}</p>`}
+    ${exp && exp.status === "completed"
+      ? html`<p role="status">Ready until ${when(exp.expires_at)}: <a class="btn primary" href=${exp.download_url} download>Download the export</a></p>`
+      : html`<button type="button" class="btn" onClick=${s.run} disabled=${s.busy}>Export workspace data</button>`}
+  </section>`;
 }
