@@ -346,6 +346,18 @@ try {
     await row.getByRole("button", { name: "Resume" }).click();
     await p.getByRole("dialog").getByRole("button", { name: "Resume" }).click();
     await row.getByText("active", { exact: true }).waitFor();
+    if (has("admin/breaches")) {
+      // Record a breach; its 72-hour deadline has passed, so it is shown as overdue.
+      await p.getByRole("tab", { name: "Breaches" }).click();
+      await p.getByRole("button", { name: "Record a breach…" }).click();
+      const dlg = p.getByRole("dialog");
+      await dlg.getByLabel("What happened").fill("journey: a lost laptop");
+      await dlg.getByLabel("Detected at").fill("2026-01-05T08:00");
+      await dlg.getByRole("button", { name: "Record" }).click();
+      const breach = p.locator("tr", { hasText: "journey: a lost laptop" });
+      await breach.waitFor();
+      check((await breach.getAttribute("class")).includes("row-failed"), "an overdue breach is marked");
+    }
     await p.getByRole("tab", { name: "Mail queue" }).click();
     await settle(p);
     await p.getByRole("tab", { name: "Outbox" }).click();

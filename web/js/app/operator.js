@@ -53,6 +53,7 @@ function ActionDialog({ action, onDone, onClose }) {
         v = v.trim();
         if (f.type === "number") v = Number(v);
         else if (f.type === "date") v = new Date(v + "T00:00:00Z").toISOString().replace(".000", "");
+        else if (f.type === "datetime-local") v = new Date(v).toISOString().replace(/\.\d{3}Z$/, "Z");
         else if (f.list) v = v.split(",").map((x) => x.trim()).filter(Boolean);
         body[f.name] = v;
       } else if (!f.optional && f.type !== "number") body[f.name] = "";
@@ -97,7 +98,7 @@ function rowActions(kind, r) {
   }
   if (kind === "breaches" && !r.authority_notified_at)
     out.push(["Authority notified", { title: "Record the notification", submit: "Save", method: "PATCH", path: `admin/breaches/${r.id}`,
-      fields: [{ name: "authority_notified_at", label: "Notified on", type: "date" }] }]);
+      fields: [{ name: "authority_notified_at", label: "Notified at", type: "datetime-local" }] }]);
   if (kind === "subprocessors")
     out.push(["Remove", { title: `Remove ${r.vendor}`, danger: true, submit: "Remove", method: "DELETE", path: `admin/subprocessors/${r.id}`,
       intro: "It disappears from the public subprocessor list at once." }]);
@@ -126,16 +127,17 @@ const CREATE = {
       { name: "location", label: "Location" }, { name: "transfer_safeguard", label: "Transfer safeguard", optional: true }] }],
   breaches: ["Record a breach", { title: "Record a personal data breach", submit: "Record", path: "admin/breaches",
     intro: "The authority must be notified within 72 hours of becoming aware (GDPR Art. 33).",
-    fields: [{ name: "description", label: "What happened", type: "textarea" }, { name: "detected_at", label: "Detected on", type: "date", optional: true },
-      { name: "aware_at", label: "Aware since", type: "date", optional: true },
-      { name: "categories", label: "Data categories (comma-separated)", list: true, optional: true },
-      { name: "people_affected", label: "People affected (approx.)", type: "number", optional: true }] }],
+    fields: [{ name: "description", label: "What happened", type: "textarea" }, { name: "detected_at", label: "Detected at", type: "datetime-local" },
+      { name: "aware_at", label: "Aware since", type: "datetime-local", optional: true },
+      { name: "categories", label: "Data categories (comma-separated, e.g. contact, account)", list: true, optional: true },
+      { name: "people_affected", label: "People affected (approx.)", type: "number", optional: true },
+      { name: "measures", label: "Measures taken", type: "textarea", optional: true }] }],
 };
 
 const COLUMNS = {
   workspaces: [["name", "Name"], ["status", "Status"], ["owners", "Owners"], ["domains", "Domains"], ["mailboxes", "Mailboxes"], ["last_decision", "Last decision"], ["created_at", "Created"]],
   privacy: [["type", "Type"], ["email", "Who"], ["status", "Status"], ["due_at", "Due"], ["days_left", "Days left"]],
-  breaches: [["description", "What"], ["status", "Status"], ["aware_at", "Aware"], ["authority_notified_at", "Authority notified"], ["hours_overdue", "Hours overdue"]],
+  breaches: [["description", "What"], ["status", "Status"], ["aware_at", "Aware"], ["authority_notified_at", "Authority notified"], ["hours_past_deadline", "Hours past the deadline"]],
   policy: [["version", "Version"], ["effective_at", "Effective"], ["material", "Material"]],
   subprocessors: [["vendor", "Vendor"], ["purpose", "Purpose"], ["location", "Location"], ["transfer_safeguard", "Safeguard"]],
   fraud: [["workspace_id", "Workspace"], ["amount", "Amount"], ["rules", "Rules"], ["status", "Status"], ["created_at", "Created"]],
