@@ -168,7 +168,7 @@ std::vector<TableUse> build() {
        {np("id"),
         np("workspace_id"),
         np("action"),
-        {"reason", C::kSecurity, E::kNone},
+        np("reason"),
         {"operator_id", C::kAccount, E::kPseudonymise},
         np("created_at")}},
       {"idempotency_keys",
