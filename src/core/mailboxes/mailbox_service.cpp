@@ -6,6 +6,7 @@
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
 #include "core/billing/limits.h"
+#include "core/like_pattern.h"
 #include "core/mail/folders.h"
 #include "core/mailboxes/mailbox_names.h"
 #include "core/workspaces/workspace_service.h"
@@ -21,16 +22,6 @@ constexpr const char* kMailboxSelect =
     "JOIN domains d ON d.id = m.domain_id "
     "LEFT JOIN mailbox_counters c ON c.mailbox_id = m.id AND c.day = ? "
     "WHERE m.workspace_id = ?";
-
-// `q` lowercased (ASCII) with LIKE's wildcards escaped by '!'.
-std::string likeEscaped(const std::string& q) {
-  std::string out;
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '!') out += '!';
-    out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -214,7 +205,7 @@ Result<Page> MailboxService::list(const Principal& p, const std::string& ws, con
       sql +=
           " AND (LOWER(m.local_part || '@' || d.name) LIKE ? ESCAPE '!' OR "
           "LOWER(m.first_name || ' ' || m.last_name) LIKE ? ESCAPE '!')";
-      std::string pattern = "%" + likeEscaped(*f.q) + "%";
+      std::string pattern = containsPattern(*f.q);
       params.push_back(pattern);
       params.push_back(pattern);
     }

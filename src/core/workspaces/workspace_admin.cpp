@@ -1,5 +1,6 @@
 // Operators' view of workspaces: list with counts, suspend and resume with reasons.
 #include "base/ids.h"
+#include "core/like_pattern.h"
 #include "core/mailboxes/mailbox_service.h"
 #include "core/pagination.h"
 #include "core/workspaces/workspace_service.h"
@@ -15,16 +16,6 @@ Result<std::optional<store::Row>> latestSuspension(store::Tx& tx, const std::str
       "SELECT action, reason, created_at FROM workspace_suspensions WHERE workspace_id = ? "
       "ORDER BY created_at DESC, id DESC LIMIT 1",
       {ws});
-}
-
-// `q` lowercased (ASCII) with LIKE's wildcards escaped by '!'.
-std::string likePattern(const std::string& q) {
-  std::string out = "%";
-  for (char c : q) {
-    if (c == '%' || c == '_' || c == '!') out += '!';
-    out += (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
-  }
-  return out + "%";
 }
 
 }  // namespace
@@ -73,8 +64,8 @@ Result<Page> WorkspaceService::adminList(const std::optional<std::string>& statu
     }
     if (q && !q->empty()) {
       sql += " AND (LOWER(w.name) LIKE ? ESCAPE '!' OR LOWER(w.id) LIKE ? ESCAPE '!')";
-      params.push_back(likePattern(*q));
-      params.push_back(likePattern(*q));
+      params.push_back(containsPattern(*q));
+      params.push_back(containsPattern(*q));
     }
     std::vector<std::string> ids;
     MJ_TRY_ASSIGN(auto out, paginate(tx, sql, params, "w.id", page, [](const store::Row& r) {
