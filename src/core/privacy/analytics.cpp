@@ -18,12 +18,13 @@ bool validEvent(const std::string& e) {
   return true;
 }
 
-bool validDay(const std::string& d) {
-  return d.size() == 10 && parseRfc3339(d + "T00:00:00Z") >= 0 &&
-         formatDate(parseRfc3339(d + "T00:00:00Z")) == d;
-}
-
 }  // namespace
+
+bool isAnalyticsDay(const std::string& d) {
+  if (d.size() != 10) return false;
+  int64_t t = parseRfc3339(d + "T00:00:00Z");
+  return t >= 0 && formatDate(t) == d;
+}
 
 std::string analyticsSubject(const std::string& secret_key, const std::string& user_id) {
   return hexEncode(crypto::hmacSha256(crypto::hmacSha256(secret_key, "analytics"), user_id))
@@ -80,8 +81,8 @@ Result<int64_t> aggregateAnalytics(store::Tx& tx, int64_t now) {
 
 Result<Json> analyticsReport(store::Tx& tx, const std::string& from, const std::string& to,
                              const std::optional<std::string>& event) {
-  if (!validDay(from)) return Error::invalid("from", "must be a date YYYY-MM-DD");
-  if (!validDay(to)) return Error::invalid("to", "must be a date YYYY-MM-DD");
+  if (!isAnalyticsDay(from)) return Error::invalid("from", "must be a date YYYY-MM-DD");
+  if (!isAnalyticsDay(to)) return Error::invalid("to", "must be a date YYYY-MM-DD");
   if (to < from) return Error::invalid("to", "must not be before from");
   if (event && !validEvent(*event)) return Error::invalid("event", "must be 1-64 of [a-z_]");
   std::string sql =

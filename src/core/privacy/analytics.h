@@ -25,6 +25,9 @@ std::string analyticsSubject(const std::string& secret_key, const std::string& u
 Result<bool> recordUsage(CoreContext& ctx, const std::string& user_id,
                          const std::string& workspace_id, const std::string& event, bool gpc);
 
+// A calendar date YYYY-MM-DD that exists.
+bool isAnalyticsDay(const std::string& day);
+
 // Aggregates every complete UTC day with raw rows not yet counted; returns the rows counted.
 Result<int64_t> aggregateAnalytics(store::Tx& tx, int64_t now);
 

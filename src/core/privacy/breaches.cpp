@@ -170,6 +170,14 @@ Result<Json> history(store::Tx& tx, const std::string& id) {
 
 }  // namespace
 
+Status validateBreachInput(const Json& body, int64_t now) {
+  MJ_TRY_ASSIGN(auto f, fieldsFrom(body, now));
+  std::map<std::string, std::optional<int64_t>> times;
+  for (const char* t : kTimeFields)
+    if (f.count(t)) times[t] = std::get<int64_t>(f[t]);
+  return checkOrder(times);
+}
+
 Result<Json> getBreach(store::Tx& tx, const std::string& id, int64_t now) {
   MJ_TRY_ASSIGN(
       auto row,

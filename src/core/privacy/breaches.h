@@ -23,6 +23,9 @@ Result<Json> createBreach(CoreContext& ctx, const Json& body, const Principal& o
 // Partial update with the same fields; each changed field is recorded {from, to} in the history.
 Result<Json> updateBreach(CoreContext& ctx, const std::string& id, const Json& body,
                           const Principal& op);
+// Checks a create/update body without touching the database (also the fuzz target's entry).
+Status validateBreachInput(const Json& body, int64_t now);
+
 // Newest first.
 Result<Page> listBreaches(store::Tx& tx, int64_t now, std::optional<std::string> cursor, int limit);
 Result<Json> getBreach(store::Tx& tx, const std::string& id, int64_t now);
