@@ -308,12 +308,12 @@ TEST_P(PrivacyMoreTest, WorkspaceExportIsOwnerOnlyAndLeavesSecretsOut) {
   addMember("ws_x", admin.id, "admin");
   exec(
       "INSERT INTO domains (id, workspace_id, name, unicode_name, source, status, "
-      "verification_token, zone_serial, created_at, updated_at) VALUES ('dom_1', 'ws_x', "
-      "'x.example', 'x.example', 'external', 'active', 'tok', 1, 1, 1)");
+      "verification_token, zone_serial, created_at, updated_at) VALUES ('dom_wx', 'ws_x', "
+      "'wx.example', 'wx.example', 'external', 'active', 'tok', 1, 1, 1)");
   exec(
       "INSERT INTO mailboxes (id, workspace_id, domain_id, local_part, first_name, last_name, "
       "password_hash, password_sealed, daily_limit, status, created_at, updated_at) VALUES "
-      "('mbx_1', 'ws_x', 'dom_1', 'sales', 'Sam', 'Seller', '$argon2id$secret', 'sealed', 50, "
+      "('mbx_wx', 'ws_x', 'dom_wx', 'sales', 'Sam', 'Seller', '$argon2id$secret', 'sealed', 50, "
       "'active', 1, 1)");
   auto denied = startWorkspaceExport(*ctx_, admin.principal, "ws_x");
   ASSERT_FALSE(denied.ok());
@@ -343,7 +343,7 @@ TEST_P(PrivacyMoreTest, WorkspaceExportIsOwnerOnlyAndLeavesSecretsOut) {
     all += buf;
   }
   zip_close(z);
-  EXPECT_NE(all.find("x.example"), std::string::npos);
+  EXPECT_NE(all.find("wx.example"), std::string::npos);
   EXPECT_NE(all.find("Seller"), std::string::npos);
   EXPECT_NE(all.find("admin@example.com"), std::string::npos);
   EXPECT_EQ(all.find("argon2id"), std::string::npos);
