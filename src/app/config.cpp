@@ -99,6 +99,7 @@ std::vector<Key> keysOf(Config& c) {
       {"privacy", "workspace_grace_days", &c.privacy.workspace_grace_days},
       {"privacy", "export_valid_days", &c.privacy.export_valid_days},
       {"privacy", "policy_file", &c.privacy.policy_file},
+      {"privacy", "dpa_version", &c.privacy.dpa_version},
   };
 }
 

@@ -115,10 +115,11 @@ struct Config {
     int64_t rate_limit_per_minute = 6000;
   } security;
   struct Privacy {
-    int64_t legal_retention_years = 10;  // invoices/ledger kept restricted after erasure
-    int64_t workspace_grace_days = 30;   // solely owned workspaces of an erased person
-    int64_t export_valid_days = 5;       // access/portability download links
-    std::string policy_file;             // empty: the embedded policy text
+    int64_t legal_retention_years = 10;   // invoices/ledger kept restricted after erasure
+    int64_t workspace_grace_days = 30;    // solely owned workspaces of an erased person
+    int64_t export_valid_days = 5;        // access/portability download links
+    std::string policy_file;              // empty: the embedded policy text
+    std::string dpa_version = "2026-04";  // the data processing agreement in force
   } privacy;
 
   // Fills in paths that default relative to data_dir.

@@ -146,6 +146,7 @@ int serve(const Config& config, const std::string& only) {
   privacy_settings.export_valid_days = config.privacy.export_valid_days;
   privacy_settings.export_dir = config.platform.data_dir + "/exports";
   privacy_settings.policy_file = config.privacy.policy_file;
+  privacy_settings.dpa_version = config.privacy.dpa_version;
   core::privacy::PrivacyService privacy(*b.ctx, privacy_settings, accounts, &job_runner);
   if (auto st = core::privacy::seedPolicy(*b.ctx, privacy_settings.policy_file); !st.ok())
     return report(st.error());

@@ -57,10 +57,11 @@ std::string renderHtml(const Email& e) {
 Status enqueueEmail(store::Tx& tx, const Email& e, int64_t now) {
   auto r = tx.exec(
       "INSERT INTO outbox (id, kind, to_address, user_id, subject, body_text, body_html, status, "
-      "created_at) VALUES (?,?,?,?,?,?,?,'pending',?)",
+      "created_at, headers) VALUES (?,?,?,?,?,?,?,'pending',?,?)",
       {newId("eml"), e.kind, e.to,
        e.user_id.empty() ? store::Value(nullptr) : store::Value(e.user_id), e.subject, e.text,
-       renderHtml(e), now});
+       renderHtml(e), now,
+       e.headers.empty() ? store::Value(nullptr) : store::Value(e.headers.dump())});
   if (!r.ok()) return std::move(r).error();
   return {};
 }
@@ -68,7 +69,8 @@ Status enqueueEmail(store::Tx& tx, const Email& e, int64_t now) {
 Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
                         std::optional<std::string> cursor, int limit) {
   std::string sql =
-      "SELECT id, kind, to_address, subject, body_text, body_html, status, created_at FROM outbox "
+      "SELECT id, kind, to_address, subject, body_text, body_html, status, created_at, headers "
+      "FROM outbox "
       "WHERE 1=1";
   store::Params p;
   if (to) {
@@ -76,10 +78,13 @@ Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
     p.push_back(*to);
   }
   return paginate(tx, sql, p, "id", {cursor, limit, true}, [](const store::Row& r) -> Json {
+    Json headers = r.isNull(8) ? Json::object() : Json::parse(r.text(8), nullptr, false);
+    if (!headers.is_object()) headers = Json::object();
     return {{"id", r.text(0)},     {"kind", r.text(1)},
             {"to", r.text(2)},     {"subject", r.text(3)},
             {"text", r.text(4)},   {"html", r.text(5)},
-            {"status", r.text(6)}, {"created_at", formatRfc3339(r.integer(7))}};
+            {"status", r.text(6)}, {"created_at", formatRfc3339(r.integer(7))},
+            {"headers", headers}};
   });
 }
 

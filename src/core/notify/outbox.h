@@ -15,6 +15,7 @@ struct Email {
   std::string user_id;  // empty for people without an account
   std::string subject;
   std::string text;
+  Json headers = Json::object();  // extra header fields (List-Unsubscribe, ...), name → value
 };
 
 // Renders the HTML alternative from the text (escaped, paragraphs, links) and enqueues.

@@ -22,6 +22,23 @@ Status recordConsent(store::Tx& tx, const ConsentEvent& e, int64_t now) {
   return {};
 }
 
+Result<std::vector<std::string>> honourGpc(store::Tx& tx, const ConsentEvent& who,
+                                           const Json& explicit_choices, int64_t now) {
+  std::vector<std::string> withdrawn;
+  MJ_TRY_ASSIGN(auto state, consentState(tx, who.user_id));
+  for (const char* purpose : {"analytics", "marketing_email"}) {
+    if (explicit_choices.is_object() && explicit_choices.contains(purpose)) continue;
+    if (!state[purpose]["granted"].get<bool>()) continue;
+    ConsentEvent e = who;
+    e.purpose = purpose;
+    e.granted = false;
+    e.method = "gpc";
+    MJ_TRY(recordConsent(tx, e, now));
+    withdrawn.push_back(purpose);
+  }
+  return withdrawn;
+}
+
 Result<Json> consentState(store::Tx& tx, const std::string& user_id) {
   Json out = Json::object();
   for (const auto& p : consentPurposes())

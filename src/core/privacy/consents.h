@@ -27,6 +27,11 @@ struct ConsentEvent {
 Status recordConsent(store::Tx& tx, const ConsentEvent& e, int64_t now);
 // {purpose: {granted, notice_version, updated_at}} for every purpose (false when never given).
 Result<Json> consentState(store::Tx& tx, const std::string& user_id);
+// `Sec-GPC: 1` (Global Privacy Control) counts as an opt-out: analytics and marketing_email
+// consents currently given and not in `explicit_choices` are withdrawn (method "gpc").
+// Returns the purposes withdrawn.
+Result<std::vector<std::string>> honourGpc(store::Tx& tx, const ConsentEvent& who,
+                                           const Json& explicit_choices, int64_t now);
 // Every event, oldest first.
 Result<Json> consentHistory(store::Tx& tx, const std::string& user_id);
 

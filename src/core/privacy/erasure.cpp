@@ -7,6 +7,7 @@
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
 #include "core/notify/outbox.h"
+#include "core/privacy/analytics.h"
 #include "core/privacy/data_inventory.h"
 #include "core/privacy/flags.h"
 #include "core/privacy/schema_info.h"
@@ -94,6 +95,10 @@ Result<Json> eraseAccount(store::Tx& tx, const CoreContext& ctx, const PrivacySe
   const std::string email = user->text(0);
   Json summary = {
       {"tables", Json::object()}, {"workspaces_scheduled", Json::array()}, {"legal_holds", 0}};
+
+  // Their pseudonymous analytics rows (found by the HMAC of their id); counts already made stay.
+  MJ_TRY(tx.exec("DELETE FROM analytics_events WHERE subject_hmac = ?",
+                 {analyticsSubject(ctx.secret_key, user_id)}));
 
   // At once: API keys the person created stop working (sessions go with the links below).
   MJ_TRY(tx.exec("UPDATE api_keys SET revoked_at = ? WHERE created_by = ? AND revoked_at IS NULL",

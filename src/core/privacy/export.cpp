@@ -1,7 +1,5 @@
 #include "core/privacy/export.h"
 
-#include <zip.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -17,6 +15,7 @@
 #include "core/privacy/records.h"
 #include "core/privacy/subject_links.h"
 #include "core/privacy/subprocessors.h"
+#include "core/privacy/zip_writer.h"
 
 namespace mailjuke::core::privacy {
 namespace {
@@ -85,37 +84,7 @@ struct TableRows {
   std::set<std::string> ids;
 };
 
-class Zip {
- public:
-  explicit Zip(const std::string& path) {
-    int err = 0;
-    za_ = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-  }
-  ~Zip() {
-    if (za_) zip_discard(za_);
-  }
-  bool ok() const { return za_ != nullptr; }
-  Status add(const std::string& name, std::string data) {
-    buffers_.push_back(std::move(data));  // libzip reads the buffer at zip_close
-    const auto& b = buffers_.back();
-    zip_source_t* src = zip_source_buffer(za_, b.data(), b.size(), 0);
-    if (!src) return Error::internal("zip: cannot make a source");
-    if (zip_file_add(za_, name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
-      zip_source_free(src);
-      return Error::internal(std::string("zip: ") + zip_strerror(za_));
-    }
-    return {};
-  }
-  Status close() {
-    if (zip_close(za_) != 0) return Error::internal(std::string("zip: ") + zip_strerror(za_));
-    za_ = nullptr;
-    return {};
-  }
-
- private:
-  zip_t* za_ = nullptr;
-  std::deque<std::string> buffers_;
-};
+using Zip = ZipWriter;
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "base/crypto.h"
 #include "base/ids.h"
 #include "core/accounts/validation.h"
+#include "core/jobs/job_runner.h"
 #include "core/notify/outbox.h"
 #include "core/privacy/privacy_service.h"
 #include "core/privacy/request_util.h"
@@ -76,10 +77,12 @@ Result<Json> PrivacyService::verifyAnonymous(const std::string& id, const std::s
   int64_t now = ctx_.clock.nowSeconds();
   // The attempt is counted in its own transaction, so a wrong code is never rolled back.
   std::optional<Error> failure;
+  bool run_export = false;
   MJ_TRY_ASSIGN(Json out, ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
     failure.reset();
+    run_export = false;
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT status, code_hash, code_expires_at, code_attempts, "
-                                        "email, due_at FROM privacy_requests WHERE id = ?" +
+                                        "email, due_at, type FROM privacy_requests WHERE id = ?" +
                                             std::string(tx.forUpdate()),
                                         {id}));
     if (!row || row->isNull(4)) return Error::notFound("privacy request");
@@ -122,12 +125,24 @@ Result<Json> PrivacyService::verifyAnonymous(const std::string& id, const std::s
                 "updated_at = ? WHERE id = ?",
                 {user ? store::Value(user->text(0)) : store::Value(nullptr), now, id}));
     MJ_TRY(addRequestEvent(tx, id, "anonymous", "verified", "e-mail code", now));
+    // Access and portability for an account: exported now, the link e-mailed to the address.
+    // The answer is the same either way (no enumeration); without an account an operator
+    // answers.
+    run_export = user && (row->text(6) == "access" || row->text(6) == "portability");
     return Json{{"id", id},
                 {"status", "open"},
                 {"due_at", formatRfc3339(row->integer(5))},
                 {"due_date", formatDate(row->integer(5))}};
   }));
   if (failure) return *failure;
+  if (run_export) {
+    if (runner_) {
+      std::string rid = id;
+      runner_->submit([this, rid] { (void)runExport(rid); });
+    } else {
+      MJ_TRY(runExport(id));
+    }
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@
 #include "core/audit/audit_log.h"
 #include "core/jobs/job_runner.h"
 #include "core/notify/outbox.h"
+#include "core/privacy/anonymous_export.h"
 #include "core/privacy/erasure.h"
 #include "core/privacy/export.h"
 #include "core/privacy/flags.h"
@@ -177,7 +178,7 @@ Result<Json> PrivacyService::createRequest(const Principal& p, const RequestInpu
 
 Status PrivacyService::runExport(const std::string& id) {
   MJ_TRY_ASSIGN(auto row, ctx_.db.read<std::optional<store::Row>>([&](store::Tx& tx) {
-    return tx.queryOne("SELECT user_id, status FROM privacy_requests WHERE id = ?", {id});
+    return tx.queryOne("SELECT user_id, status, email FROM privacy_requests WHERE id = ?", {id});
   }));
   if (!row || row->isNull(0)) return Error::notFound("privacy request");
   std::string path = settings_.export_dir + "/" + id + "-" + crypto::randomToken(12) + ".zip";
@@ -206,6 +207,14 @@ Status PrivacyService::runExport(const std::string& id) {
                            std::to_string(sum->files) + " files, " + std::to_string(sum->rows) +
                                " rows; download valid until " + formatRfc3339(expires),
                            now));
+    if (!row->isNull(2))  // asked without a login: a signed link, no sign-in needed
+      return tellRequester(tx, id, "Your data export is ready",
+                           "Your export (request " + id + ") is ready. Download it until " +
+                               formatRfc3339(expires) +
+                               " (anyone with this link can, so keep it private):\n\n" +
+                               ctx_.settings.public_url + "/api/v1/privacy/requests/" + id +
+                               "/download?t=" + exportDownloadToken(ctx_.secret_key, id),
+                           now);
     return tellRequester(tx, id, "Your data export is ready",
                          "Your export (request " + id + ") is ready. Sign in and download it at " +
                              ctx_.settings.public_url + "/api/v1/me/privacy/requests/" + id +

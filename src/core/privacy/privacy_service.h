@@ -47,6 +47,8 @@ class PrivacyService {
                  JobRunner* runner)
       : ctx_(ctx), settings_(std::move(settings)), accounts_(accounts), runner_(runner) {}
   const PrivacySettings& settings() const { return settings_; }
+  // Background work (exports); null in tests that run it inline.
+  JobRunner* runner() const { return runner_; }
 
   // GET /api/v1/me/privacy: consents, consent history, open requests, policy banner, flags, and
   // what we hold and why.

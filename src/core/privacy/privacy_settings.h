@@ -14,6 +14,7 @@ struct PrivacySettings {
   int64_t export_valid_days = 5;       // download links of access/portability exports
   std::string export_dir = "var/exports";
   std::string policy_file;  // empty: the embedded policy (shared/seed/privacy-policy.txt)
+  std::string dpa_version = "2026-04";  // the data processing agreement owners accept now
 };
 
 }  // namespace mailjuke::core::privacy

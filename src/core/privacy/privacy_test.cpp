@@ -76,7 +76,7 @@ TEST(RetentionRules, EveryTimeBoundTableHasAJob) {
       "subscriptions",
       "payments",
   };
-  std::regex period(R"(\d+\s*(min|h\b|hours|days|year))");
+  std::regex period(R"(\d+\s*(min|h\b|hours|days|month|year))");
   for (const auto& t : dataInventory()) {
     std::string rule(t.retention);
     if (!std::regex_search(rule, period) && rule.find("expir") == std::string::npos) continue;

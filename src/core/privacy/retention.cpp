@@ -4,8 +4,11 @@
 
 #include "base/clock.h"
 #include "core/notify/outbox.h"
+#include "core/privacy/analytics.h"
+#include "core/privacy/breaches.h"
 #include "core/privacy/erasure.h"
 #include "core/privacy/flags.h"
+#include "core/privacy/workspace_export.h"
 
 namespace mailjuke::core::privacy {
 namespace {
@@ -207,6 +210,15 @@ const std::vector<RetentionRule>& retentionRules() {
          return tx.exec("DELETE FROM payments WHERE invoice_id IS NULL AND created_at < ?",
                         {before});
        }},
+      {"workspace_export_files", "workspace_exports", "export files deleted after 5 days",
+       [](Tx& tx, const Ctx&, int64_t now) { return expireWorkspaceExports(tx, now); }},
+      {"analytics_events", "analytics_events",
+       "complete days aggregated into counts; raw rows deleted after 13 months",
+       [](Tx& tx, const Ctx&, int64_t now) -> Result<int64_t> {
+         MJ_TRY(aggregateAnalytics(tx, now));
+         return tx.exec("DELETE FROM analytics_events WHERE aggregated = 1 AND created_at < ?",
+                        {now - kAnalyticsRawDays * kDay});
+       }},
       {"legal_holds", "legal_holds", "ledger and invoices purged when the legal period ends",
        [](Tx& tx, const Ctx&, int64_t now) { return expiredHolds(tx, now); }},
   };
@@ -221,6 +233,11 @@ Result<Json> runRetention(CoreContext& ctx) {
                   ctx.db.write<int64_t>([&](store::Tx& tx) { return rule.run(tx, ctx, now); }));
     out[std::string(rule.name)] = n;
   }
+  // Not retention, but the same hourly tick: the 72-hour breach notification alert.
+  MJ_TRY_ASSIGN(int64_t alerts, ctx.db.write<int64_t>([&](store::Tx& tx) {
+    return raiseBreachAlerts(tx, ctx, now);
+  }));
+  out["breach_alerts"] = alerts;
   return out;
 }
 

@@ -26,6 +26,11 @@ const std::vector<SubjectLink>& subjectLinks() {
       {"workspace_deletions", "requested_by", LinkBy::kUserId, "", {"requested_by"}},
       {"billing_details", "email", LinkBy::kEmail, "", {"email"}},
       {"workspace_suspensions", "operator_id", LinkBy::kUserId, "", {"operator_id"}},
+      {"breaches", "created_by", LinkBy::kUserId, "", {"created_by"}},
+      {"breach_events", "actor", LinkBy::kUserId, "", {"actor"}},
+      {"marketing_sends", "created_by", LinkBy::kUserId, "", {"created_by"}},
+      {"dpa_acceptances", "accepted_by", LinkBy::kUserId, "", {"accepted_by"}},
+      {"workspace_exports", "requested_by", LinkBy::kUserId, "", {"requested_by"}},
   };
   return links;
 }
@@ -48,6 +53,8 @@ const std::vector<Unlinked>& unlinkedTables() {
       {"stripe_events", "the payment provider's event log, no personal data"},
       {"privacy_request_events", "read through the person's privacy requests"},
       {"suppression_list", "an HMAC of an address: identifies nobody without the address"},
+      {"analytics_events",
+       "an HMAC of the user id, never the id: erasure deletes the person's rows by that HMAC"},
   };
   return tables;
 }

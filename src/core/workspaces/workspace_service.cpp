@@ -152,6 +152,11 @@ Result<Json> WorkspaceService::update(const Principal& p, const std::string& ws,
           tx.exec("UPDATE workspaces SET dpa_version = ?, dpa_accepted_at = ?, dpa_accepted_by = "
                   "?, updated_at = ? WHERE id = ?",
                   {patch["dpa_accepted_version"].get<std::string>(), now, p.user_id, now, ws}));
+      // Every acceptance is kept, per version (docs/privacy.md).
+      MJ_TRY(tx.exec(
+          "INSERT INTO dpa_acceptances (id, workspace_id, version, accepted_by, accepted_at) "
+          "VALUES (?,?,?,?,?)",
+          {newId("dpa"), ws, patch["dpa_accepted_version"].get<std::string>(), p.user_id, now}));
       fields.push_back("dpa");
     }
     MJ_TRY(

@@ -1,6 +1,7 @@
 // /api/v1/auth/*: signup, e-mail verification, login, logout, password reset, TOTP.
 #include "server/http/api/api.h"
 #include "server/http/api/json_input.h"
+#include "server/http/api/routes_privacy_more.h"
 
 namespace mailjuke::api {
 namespace {
@@ -49,6 +50,7 @@ void addAuthRoutes(Api& api) {
              MJ_TRY_ASSIGN(auto password, in.str("password", 1024));
              MJ_TRY_ASSIGN(auto totp, in.optStr("totp_code", 32));
              MJ_TRY_ASSIGN(auto session, acc.login(email, password, totp, c.principal));
+             recordUsage(api, c, session.user.value("id", ""), "", "login");
              return sessionResponse(api, c, session, 200);
            }});
   api.add({"POST", "/api/v1/auth/logout", "Sign out", "auth", Auth::kUser, 1024,

@@ -1,6 +1,7 @@
 // /api/v1/domains/availability and /api/v1/workspaces/{ws}/domains/*.
 #include "server/http/api/api.h"
 #include "server/http/api/json_input.h"
+#include "server/http/api/routes_privacy_more.h"
 
 namespace mailjuke::api {
 namespace {
@@ -32,7 +33,7 @@ void addDomainRoutes(Api& api) {
            }});
   api.add({"POST", "/api/v1/workspaces/{ws}/domains", "Buy or connect a domain", "domains",
            Auth::kAny, 16 * 1024,
-           [&domains](Ctx& c) -> Result<http::Response> {
+           [&domains, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto in, JsonInput::from(
                                         c.body, {"name", "source", "forward_url", "dmarc_policy"}));
              core::DomainInput d;
@@ -41,6 +42,7 @@ void addDomainRoutes(Api& api) {
              MJ_TRY_ASSIGN(d.forward_url, in.optStr("forward_url", 4096));
              MJ_TRY_ASSIGN(d.dmarc_policy, in.optStr("dmarc_policy", 16));
              MJ_TRY_ASSIGN(auto out, domains.add(c.principal, c.param("ws"), d));
+             recordUsage(api, c, c.principal.user_id, c.param("ws"), "domain_added");
              return jsonResponse(201, out);
            },
            true, 201});

@@ -1,6 +1,7 @@
 // /api/v1/workspaces/{ws}/mailboxes/*: mailboxes, bulk creation, credentials, sequencer exports.
 #include "server/http/api/api.h"
 #include "server/http/api/json_input.h"
+#include "server/http/api/routes_privacy_more.h"
 
 namespace mailjuke::api {
 namespace {
@@ -57,7 +58,7 @@ void addMailboxRoutes(Api& api) {
            }});
   api.add({"POST", base, "Create a mailbox (the password is in the response, once)", "mailboxes",
            Auth::kAny, 64 * 1024,
-           [&mailboxes](Ctx& c) -> Result<http::Response> {
+           [&mailboxes, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(
                  auto in,
                  JsonInput::from(c.body, {"domain_id", "local_part", "first_name", "last_name",
@@ -74,6 +75,7 @@ void addMailboxRoutes(Api& api) {
              MJ_TRY_ASSIGN(m.signature, in.optStr("signature", core::kMaxSignature));
              MJ_TRY_ASSIGN(m.forward_to, in.optStr("forward_to", 320));
              MJ_TRY_ASSIGN(auto out, mailboxes.create(c.principal, c.param("ws"), m));
+             recordUsage(api, c, c.principal.user_id, c.param("ws"), "mailbox_created");
              return jsonResponse(201, out);
            },
            true, 201});

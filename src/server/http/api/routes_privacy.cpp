@@ -10,6 +10,7 @@
 #include "core/privacy/subprocessors.h"
 #include "server/http/api/api.h"
 #include "server/http/api/json_input.h"
+#include "server/http/api/routes_privacy_more.h"
 
 namespace mailjuke::api {
 namespace {
@@ -88,7 +89,7 @@ void addMyPrivacyRoutes(Api& api) {
            }});
   api.add({"PUT", "/api/v1/me/consents",
            "Give or withdraw consents {analytics, marketing_email, preferences} (append-only)",
-           "privacy", Auth::kUser, 8 * 1024, [&privacy](Ctx& c) -> Result<http::Response> {
+           "privacy", Auth::kUser, 8 * 1024, [&privacy, &api](Ctx& c) -> Result<http::Response> {
              if (!c.body.is_object()) return Error::invalid("body", "must be a JSON object");
              Json choices = c.body;
              std::optional<std::string> notice;
@@ -99,6 +100,7 @@ void addMyPrivacyRoutes(Api& api) {
                choices.erase("notice_version");
              }
              MJ_TRY_ASSIGN(auto j, privacy.setConsents(c.principal, choices, notice));
+             MJ_TRY(honourGpcHeader(api, c, choices, j));
              return jsonResponse(200, j);
            }});
   api.add({"POST", "/api/v1/me/privacy/policy-acknowledgements",

@@ -7,6 +7,7 @@
 #include "core/privacy/subprocessors.h"
 #include "server/http/api/api.h"
 #include "server/http/api/json_input.h"
+#include "server/http/api/routes_privacy_more.h"
 
 namespace mailjuke::api {
 namespace {
@@ -160,6 +161,7 @@ void addPolicyAndVendorRoutes(Api& api) {
 void addPrivacyAdminRoutes(Api& api) {
   addQueueRoutes(api);
   addPolicyAndVendorRoutes(api);
+  addPrivacyMoreRoutes(api);
 }
 
 }  // namespace mailjuke::api

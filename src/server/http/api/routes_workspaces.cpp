@@ -1,6 +1,7 @@
 // /api/v1/workspaces/*: workspaces, members, invitations, API keys, audit events.
 #include "server/http/api/api.h"
 #include "server/http/api/json_input.h"
+#include "server/http/api/routes_privacy_more.h"
 
 namespace mailjuke::api {
 namespace {
@@ -34,23 +35,26 @@ void addWorkspaceRoutes(Api& api) {
            },
            true, 201});
   api.add({"GET", "/api/v1/workspaces/{ws}", "A workspace and its settings", "workspaces",
-           Auth::kAny, 0, [&ws](Ctx& c) -> Result<http::Response> {
+           Auth::kAny, 0, [&ws, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto out, ws.get(c.principal, c.param("ws")));
+             MJ_TRY(addDpaStatus(api, c.param("ws"), out));
              return jsonResponse(200, out);
            }});
   api.add({"PATCH", "/api/v1/workspaces/{ws}", "Rename, change settings or region, accept the DPA",
-           "workspaces", Auth::kAny, 64 * 1024, [&ws](Ctx& c) -> Result<http::Response> {
+           "workspaces", Auth::kAny, 64 * 1024, [&ws, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"name", "data_region", "settings",
                                                              "dpa_accepted_version"}));
              MJ_TRY(in.optStr("name", 400));
              MJ_TRY(in.optStr("data_region", 16));
-             MJ_TRY(in.optStr("dpa_accepted_version", 32));
+             MJ_TRY_ASSIGN(auto dpa, in.optStr("dpa_accepted_version", 32));
+             MJ_TRY(checkDpaVersion(api, dpa));
              if (in.has("settings") && !in.raw()["settings"].is_object())
                return Error::invalid("settings", "must be an object");
              Json patch = Json::object();
              for (const char* k : {"name", "data_region", "settings", "dpa_accepted_version"})
                if (in.has(k) && !in.raw()[k].is_null()) patch[k] = in.raw()[k];
              MJ_TRY_ASSIGN(auto out, ws.update(c.principal, c.param("ws"), patch));
+             MJ_TRY(addDpaStatus(api, c.param("ws"), out));
              return jsonResponse(200, out);
            }});
   api.add({"DELETE", "/api/v1/workspaces/{ws}", "Delete a workspace (owner; confirm by name)",
