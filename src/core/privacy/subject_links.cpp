@@ -45,6 +45,10 @@ const std::vector<Unlinked>& unlinkedTables() {
       {"payments", "the workspace's books, kept restricted for the legal period"},
       {"fraud_reviews", "the workspace's payments; decided_by names an operator, not a customer"},
       {"stripe_events", "the payment provider's event log, no personal data"},
+      {"credit_notes", "the workspace's books (immutable once issued), kept for the legal period"},
+      {"credit_note_lines",
+       "the workspace's books (immutable once issued), kept for the legal period"},
+      {"wallet_auto_top_ups", "the workspace's payment settings; the card token names nobody"},
       {"privacy_request_events", "read through the person's privacy requests"},
       {"suppression_list", "an HMAC of an address: identifies nobody without the address"},
   };
