@@ -10,11 +10,13 @@
 namespace mailjuke::core::billing {
 namespace {
 
-// The latest debit of the wallet: the charge that may have left it below the threshold.
+// The latest charge of the wallet: what may have left it below the threshold. Only charges
+// trigger (not refunds or reversals: paying credit back must not take the card again).
 Result<std::optional<std::string>> latestDebit(store::Tx& tx, const std::string& wallet) {
-  MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT transaction_id FROM ledger_entries WHERE "
-                                      "account_id = ? AND side = 'debit' ORDER BY seq DESC "
-                                      "LIMIT 1",
+  MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT e.transaction_id FROM ledger_entries e JOIN "
+                                      "ledger_transactions t ON t.id = e.transaction_id WHERE "
+                                      "e.account_id = ? AND e.side = 'debit' AND t.kind = "
+                                      "'charge' ORDER BY e.seq DESC LIMIT 1",
                                       {wallet}));
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(row->text(0));
