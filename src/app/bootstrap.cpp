@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "base/crypto.h"
+#include "base/encoding.h"
 #include "core/billing/billing_options.h"
 #include "core/billing/plans.h"
 #include "store/sql/migrator.h"
