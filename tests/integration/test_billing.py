@@ -266,6 +266,8 @@ class BillingTest(mj.ServerTestCase):
 
 
 class ConcurrentTopUpTest(mj.ServerTestCase):
+    server_env = {"MAILJUKE_BILLING_TRIAL_CREDIT": "0"}
+
     def test_parallel_top_ups_with_one_key_charge_once(self):
         owner = self.server.client()
         owner.signup()
