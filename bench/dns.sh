@@ -101,6 +101,7 @@ start_mailjuke_server_process() {  # prefix -> sets PID[mailjuke]; waits for lis
   # shellcheck disable=SC2086
   (cd "$WORK" && exec env MAILJUKE_PLATFORM_DATA_DIR="$WORK/mj-data" MAILJUKE_HTTP_LISTEN=127.0.0.1:0 \
      MAILJUKE_DNS_LISTEN=127.0.0.1:0 MAILJUKE_PLATFORM_PUBLIC_URL=http://127.0.0.1 \
+     MAILJUKE_BILLING_TRIAL_CREDIT=100000000 \
      MAILJUKE_HTTP_WEB_ROOT="$ROOT/web" $prefix "$MJ_SERVER" serve) \
     >> "$WORK/mailjuke.out" 2>> "$WORK/mailjuke.err" &
   PID[mailjuke]=$!

@@ -21,6 +21,7 @@ start_mailjuke_serve() {
      MAILJUKE_SMTP_SUBMISSIONS_LISTEN=127.0.0.1:0 MAILJUKE_IMAP_LISTEN=127.0.0.1:0 \
      MAILJUKE_IMAP_IMAPS_LISTEN=127.0.0.1:0 MAILJUKE_PLATFORM_PUBLIC_URL=http://127.0.0.1 \
      MAILJUKE_SECURITY_RATE_LIMIT_PER_MINUTE=10000000 MAILJUKE_HTTP_WEB_ROOT="$PWD/web" \
+     MAILJUKE_BILLING_TRIAL_CREDIT=100000000 \
      "$bin" serve) > "$work/mailjuke.out" 2> "$work/mailjuke.err" &
   mj_pid=$!
   echo "$mj_pid" > "$work/mailjuke.pid"

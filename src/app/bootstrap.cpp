@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "base/crypto.h"
+#include "base/encoding.h"
+#include "core/billing/billing_options.h"
 #include "core/billing/plans.h"
 #include "store/sql/migrator.h"
 
@@ -117,6 +119,12 @@ Result<std::unique_ptr<Bootstrapped>> bootstrap(const Config& config) {
   for (const auto& name : applied) spdlog::info("applied migration {}", name);
   b->ctx = std::make_unique<core::CoreContext>(
       core::CoreContext{*b->db, b->clock, settingsFrom(config), b->secret_key});
+  // Billing options outside BillingSettings (core/billing/billing_options.h).
+  auto& bo = core::billing::billingOptions();
+  bo.trial_credit = config.billing.trial_credit;
+  bo.disposable_email_domains.clear();
+  for (const auto& d : config.billing.disposable_email_domains)
+    bo.disposable_email_domains.push_back(toLowerAscii(d));
   return b;
 }
 

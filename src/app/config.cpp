@@ -86,6 +86,8 @@ std::vector<Key> keysOf(Config& c) {
       {"billing", "fraud_topups_per_hour", &c.billing.fraud_topups_per_hour},
       {"billing", "fraud_first_topup_limit", &c.billing.fraud_first_topup_limit},
       {"billing", "fraud_declines_per_day", &c.billing.fraud_declines_per_day},
+      {"billing", "trial_credit", &c.billing.trial_credit},
+      {"billing", "disposable_email_domains", &c.billing.disposable_email_domains},
       {"registrar", "provider", &c.registrar.provider},
       {"registrar", "tld_prices", &c.registrar.tld_prices},
       {"security", "session_idle_minutes", &c.security.session_idle_minutes},
@@ -179,6 +181,12 @@ Status validateBilling(const Config& c) {
     return Error::invalid("billing.seller_country", "must be an ISO 3166 alpha-2 code");
   if (b.fraud_topups_per_hour < 1 || b.fraud_declines_per_day < 1 || b.fraud_first_topup_limit < 1)
     return Error::invalid("billing.fraud_topups_per_hour", "fraud thresholds must be >= 1");
+  if (b.trial_credit < 0 || b.trial_credit > 100000000)
+    return Error::invalid("billing.trial_credit", "must be between 0 and 100000000 minor units");
+  for (const auto& d : b.disposable_email_domains)
+    if (d.empty() || d.size() > 253 || d.find('.') == std::string::npos)
+      return Error::invalid("billing.disposable_email_domains",
+                            "entries are domain names, got '" + d + "'");
   return {};
 }
 

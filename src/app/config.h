@@ -98,6 +98,9 @@ struct Config {
     int64_t fraud_topups_per_hour = 5;
     int64_t fraud_first_topup_limit = 100000;
     int64_t fraud_declines_per_day = 3;
+    // Issue 6 (billing helper): wallet credit for new workspaces, extra disposable domains.
+    int64_t trial_credit = 0;
+    std::vector<std::string> disposable_email_domains;
   } billing;
   struct Registrar {
     std::string provider = "sandbox";

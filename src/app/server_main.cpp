@@ -261,6 +261,14 @@ int serve(const Config& config, const std::string& only) {
       else if (r->renewed || r->failed || r->canceled || r->recovered)
         spdlog::info("billing: renewed {}, failed {}, recovered {}, canceled {}", r->renewed,
                      r->failed, r->recovered, r->canceled);
+      if (r.ok() && (r->domains_renewed || r->domains_failed))
+        spdlog::info("billing: domains renewed {}, failed {}", r->domains_renewed,
+                     r->domains_failed);
+    }
+    // Auto top-ups after charges that left a wallet below its threshold: every second.
+    if (ticks % 4 == 0) {
+      auto n = billing.runAutoTopUps();
+      if (!n.ok()) spdlog::warn("billing: auto top-up run failed: {}", n.error().message);
     }
     // Blobs of deleted mailboxes and delivered messages: every ~10 minutes (4 ticks/s).
     if (++ticks % 2400 == 0) {

@@ -26,6 +26,7 @@ def stripe_header(body, secret=WEBHOOK_SECRET, t=None, extra=()):
 
 class BillingTest(mj.ServerTestCase):
     server_env = {"MAILJUKE_BILLING_TRIAL_MAILBOXES": "2",
+                  "MAILJUKE_BILLING_TRIAL_CREDIT": "0",
                   "MAILJUKE_BILLING_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
                   "MAILJUKE_BILLING_SELLER_NAME": "MailJuke GmbH",
                   "MAILJUKE_BILLING_SELLER_COUNTRY": "DE"}
@@ -223,6 +224,7 @@ class BillingTest(mj.ServerTestCase):
     def test_mailbox_quota_names_the_limit(self):
         ws, base = self.workspace()
         name = f"quota-{uuid.uuid4().hex[:10]}.com"
+        self.assertEqual(self.top_up(base, 1200).status, 201)  # the domain is paid from the wallet
         r = self.owner.post(base + "/domains", {"name": name, "source": "purchase"})
         self.assertEqual(r.status, 201, r)
         dom = r.json["id"]
@@ -264,6 +266,8 @@ class BillingTest(mj.ServerTestCase):
 
 
 class ConcurrentTopUpTest(mj.ServerTestCase):
+    server_env = {"MAILJUKE_BILLING_TRIAL_CREDIT": "0"}
+
     def test_parallel_top_ups_with_one_key_charge_once(self):
         owner = self.server.client()
         owner.signup()

@@ -50,6 +50,9 @@ class Server:
             "MAILJUKE_HTTP_WEB_ROOT": os.path.join(os.path.dirname(__file__), "../../web"),
             # Tests create many mailboxes without a subscription; billing tests set their own.
             "MAILJUKE_BILLING_TRIAL_MAILBOXES": "1000000",
+            # Domain purchases are paid from the wallet: new workspaces get $100,000 of trial
+            # credit ([billing] trial_credit) unless a test sets its own (billing tests: 0).
+            "MAILJUKE_BILLING_TRIAL_CREDIT": "10000000",
         })
         if storage is None and os.environ.get("MAILJUKE_TEST_STORAGE") == "postgres":
             storage = pg_database()

@@ -3,6 +3,7 @@
 #include "core/audit/audit_log.h"
 #include "core/billing/billing_service.h"
 #include "core/billing/invoices.h"
+#include "core/billing/plans.h"
 #include "core/billing/vat.h"
 #include "core/workspaces/workspace_service.h"
 
@@ -40,7 +41,25 @@ Result<Json> BillingService::invoice(const Principal& p, const std::string& ws,
                                      const std::string& inv) {
   return ctx_.db.read<Json>([&](store::Tx& tx) -> Result<Json> {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingRead));
-    return invoiceJson(tx, ws, inv);
+    MJ_TRY_ASSIGN(Json j, invoiceJson(tx, ws, inv));
+    // Credit notes against it (credit_notes.cpp): what was credited and what is still due.
+    MJ_TRY_ASSIGN(auto notes, tx.query("SELECT id, number, total FROM credit_notes WHERE "
+                                       "invoice_id = ? ORDER BY id",
+                                       {inv}));
+    int64_t credited = 0;
+    Json list = Json::array();
+    for (const auto& n : notes) {
+      credited += n.integer(2);
+      list.push_back({{"id", n.text(0)},
+                      {"number", n.text(1)},
+                      {"total", money(n.integer(2), j["currency"].get<std::string>())}});
+    }
+    int64_t total = j["total"]["amount"].get<int64_t>();
+    j["credit_notes"] = list;
+    j["amount_credited"] = money(credited, j["currency"].get<std::string>());
+    j["amount_due"] =
+        money(j["status"] == "open" ? total - credited : 0, j["currency"].get<std::string>());
+    return j;
   });
 }
 

@@ -16,6 +16,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "base/json.h"
 #include "core/access/principal.h"
@@ -42,8 +44,24 @@ struct TopUpResult {
   Json body;
 };
 
+// POST …/invoices/{inv}/credit-notes: `amount` (one line), or `lines`, or neither (all that is
+// left to credit); `reason` is required.
+struct CreditNoteInput {
+  std::optional<int64_t> amount;
+  std::vector<std::pair<std::string, int64_t>> lines;  // description, amount (> 0)
+  std::string reason;
+};
+
+// PUT …/wallet/auto-top-up.
+struct AutoTopUpInput {
+  bool enabled = false;
+  int64_t threshold = 0, amount = 0;
+  std::string payment_method;
+};
+
 struct RenewalReport {
   int renewed = 0, failed = 0, recovered = 0, canceled = 0, notices = 0;
+  int domains_renewed = 0, domains_failed = 0;  // purchased domains at expiry
 };
 
 class BillingService {
@@ -84,6 +102,20 @@ class BillingService {
   // POST /api/v1/billing/webhooks/stripe (webhooks.cpp): verified, deduplicated, applied.
   Result<Json> stripeWebhook(std::string_view signature, const std::string& body);
 
+  // Credit notes (credit_notes.cpp): issued for open or paid invoices, immutable, numbered in
+  // their own gapless series ({invoice_prefix}CN-YYYY-NNNNNN).
+  Result<Json> issueCreditNote(const Principal& p, const std::string& ws, const std::string& inv,
+                               const CreditNoteInput& in);
+  Result<Page> creditNotes(const Principal& p, const std::string& ws,
+                           const std::optional<std::string>& invoice,
+                           const std::optional<std::string>& cursor, int limit);
+  Result<Json> creditNote(const Principal& p, const std::string& ws, const std::string& cn);
+
+  // Auto top-up (auto_top_up.cpp): settings, and the top-up a charge below the threshold
+  // triggers (runAutoTopUps, from the job runner tick).
+  Result<Json> setAutoTopUp(const Principal& p, const std::string& ws, const AutoTopUpInput& in);
+  Result<int> runAutoTopUps();
+
   // The periodic renewal run (renewal.cpp), at ctx.clock's now: renewal notices, renewals of
   // periods that ended, retries of past-due payments, cancellations.
   Result<RenewalReport> runRenewals();
@@ -111,6 +143,11 @@ class BillingService {
   Result<Json> subscriptionJson(store::Tx& tx, const std::string& ws);
   Result<bool> renewOne(const std::string& sub_id, int64_t now, RenewalReport& report);
   Status retryOne(const std::string& sub_id, int64_t now, RenewalReport& report);
+  // topUp without the access check when check_access is false (the automatic top-up).
+  Result<TopUpResult> topUpAs(const Principal& p, const std::string& ws, int64_t amount,
+                              const std::string& pm, bool check_access);
+  // Purchased domains with autorenew at expiry (domain_renewals.cpp).
+  Status renewDomains(int64_t now, RenewalReport& report);
 
   CoreContext& ctx_;
   PaymentProvider& provider_;

@@ -73,17 +73,30 @@ std::string formatMoney(int64_t amount, const std::string& currency) {
   return out;
 }
 
+// "Invoice", or the document_title of another billing document drawn the same way (a credit
+// note), with the invoice it refers to (credits_invoice).
+namespace {
+std::string titleOf(const Json& doc) {
+  return text(doc, "document_title").empty() ? "Invoice" : text(doc, "document_title");
+}
+}  // namespace
+
 std::string renderInvoiceHtml(const Json& inv) {
   auto e = [](const std::string& s) { return htmlEscape(s); };
+  const std::string title = titleOf(inv);
   const Json& seller = inv["seller"];
   const Json& buyer = inv["buyer"];
   std::string number = inv["number"].is_string() ? inv["number"].get<std::string>() : "DRAFT";
   std::string h =
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Invoice " + e(number) +
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + e(title) + " " +
+      e(number) +
       "</title><style>body{font-family:sans-serif;max-width:48em;margin:2em auto}"
       "table{width:100%;border-collapse:collapse}td,th{padding:.3em;border-bottom:1px solid #ddd;"
       "text-align:left}.n{text-align:right}</style></head><body>";
-  h += "<h1>Invoice " + e(number) + "</h1>";
+  h += "<h1>" + e(title) + " " + e(number) + "</h1>";
+  if (!text(inv, "credits_invoice").empty())
+    h += "<p>Credits invoice " + e(text(inv, "credits_invoice")) +
+         ". Reason: " + e(text(inv, "reason")) + "</p>";
   h += "<p>Status: " + e(text(inv, "status")) + "<br>Date: " +
        e(dateOnly(inv["finalized_at"].is_string() ? text(inv, "finalized_at")
                                                   : text(inv, "created_at"))) +
@@ -132,13 +145,20 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
   std::string number = inv["number"].is_string() ? inv["number"].get<std::string>() : "DRAFT";
   cairo_set_source_rgb(cr, 0, 0, 0);
   font(20, true);
-  put(50, 70, "Invoice " + number);
+  const std::string title = titleOf(inv);
+  put(50, 70, title + " " + number);
   font(10, false);
   double y = 95;
   put(50, y, "Status: " + text(inv, "status"));
+  if (!text(inv, "credits_invoice").empty()) {
+    put(50, y += 14, "Credits invoice " + text(inv, "credits_invoice"));
+    std::string why = "Reason: " + text(inv, "reason");
+    put(50, y += 14, why.size() > 90 ? why.substr(0, 87) + "..." : why);
+  }
   put(50, y += 14,
-      "Invoice date: " + dateOnly(inv["finalized_at"].is_string() ? text(inv, "finalized_at")
-                                                                  : text(inv, "created_at")));
+      title + " date: " +
+          dateOnly(inv["finalized_at"].is_string() ? text(inv, "finalized_at")
+                                                   : text(inv, "created_at")));
   if (inv["paid_at"].is_string()) put(50, y += 14, "Paid: " + dateOnly(text(inv, "paid_at")));
   auto party = [&](double x, double top, const char* title, const Json& p) {
     font(11, true);

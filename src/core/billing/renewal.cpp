@@ -74,6 +74,8 @@ Result<RenewalReport> BillingService::runRenewals() {
     auto st = retryOne(r.text(0), now, report);
     if (!st.ok()) spdlog::warn("billing: retry of {} failed: {}", r.text(0), st.error().message);
   }
+  // Purchased domains at expiry (domain_renewals.cpp).
+  MJ_TRY(renewDomains(now, report));
   return report;
 }
 
@@ -164,7 +166,8 @@ Status BillingService::retryOne(const std::string& id, int64_t now, RenewalRepor
   const auto& s = ctx_.settings.billing;
   MJ_TRY_ASSIGN(auto row, ctx_.db.read<std::optional<store::Row>>([&](store::Tx& tx) {
     return tx.queryOne(
-        "SELECT s.workspace_id, s.payment_method, s.retry_count, i.id, i.total "
+        "SELECT s.workspace_id, s.payment_method, s.retry_count, i.id, i.total - "
+        "COALESCE((SELECT SUM(c.total) FROM credit_notes c WHERE c.invoice_id = i.id), 0) "
         "FROM subscriptions s JOIN invoices i ON i.subscription_id = s.id AND "
         "i.status = 'open' WHERE s.id = ? AND s.status = 'past_due' ORDER BY i.id "
         "DESC LIMIT 1",

@@ -3,6 +3,7 @@
 #include "base/encoding.h"
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
+#include "core/billing/auto_top_up.h"
 #include "core/billing/billing_service.h"
 #include "core/billing/fraud.h"
 #include "core/billing/invoices.h"
@@ -153,14 +154,24 @@ Result<Json> BillingService::wallet(const Principal& p, const std::string& ws,
                     {"direction", e.side == Side::kCredit ? "credit" : "debit"},
                     {"amount", money(e.amount, cur)},
                     {"created_at", formatRfc3339(e.created_at)}});
+  MJ_TRY_ASSIGN(Json auto_top_up, ctx_.db.read<Json>([&](store::Tx& tx) {
+    return autoTopUpJson(tx, ws, cur);  // auto_top_up.h
+  }));
   return Json{{"balance", balance},
               {"currency", toLowerAscii(cur)},
+              {"auto_top_up", auto_top_up},
               {"data", data},
               {"next_cursor", page.next_cursor ? Json(*page.next_cursor) : Json(nullptr)}};
 }
 
 Result<TopUpResult> BillingService::topUp(const Principal& p, const std::string& ws, int64_t amount,
                                           const std::string& pm) {
+  return topUpAs(p, ws, amount, pm, true);
+}
+
+Result<TopUpResult> BillingService::topUpAs(const Principal& p, const std::string& ws,
+                                            int64_t amount, const std::string& pm,
+                                            bool check_access) {
   const auto& s = ctx_.settings.billing;
   if (amount < s.min_top_up || amount > s.max_top_up)
     return Error::invalid("amount", "must be between " + std::to_string(s.min_top_up) + " and " +
@@ -172,7 +183,7 @@ Result<TopUpResult> BillingService::topUp(const Principal& p, const std::string&
   MJ_TRY_ASSIGN(
       auto held,
       ctx_.db.write<std::optional<Json>>([&](store::Tx& tx) -> Result<std::optional<Json>> {
-        MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
+        if (check_access) MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
         MJ_TRY_ASSIGN(auto rules, fraudRules(tx, s, ws, amount, pm, now));
         if (rules.empty()) return std::optional<Json>();
         std::string pay = newId("pay"), review = newId("frv");

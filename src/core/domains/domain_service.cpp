@@ -1,7 +1,9 @@
 #include "core/domains/domain_service.h"
+#include "core/billing/domain_charges.h"
 #include "core/billing/limits.h"
 
 #include "base/crypto.h"
+#include "base/encoding.h"
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
 #include "core/domains/dkim_key.h"
@@ -129,6 +131,13 @@ Result<Json> DomainService::add(const Principal& p, const std::string& ws, const
     if (!a.available)
       return Error::make(ErrorCode::kConflict, name.ascii + " is not available: " + a.reason);
     price = a.yearly_price;
+    if (toLowerAscii(price.currency) != toLowerAscii(ctx_.settings.billing.currency))
+      return Error::internal("the registrar prices in " + price.currency + ", billing in " +
+                             ctx_.settings.billing.currency);
+    // Not enough money: refuse before registering (the charge below is the authoritative check).
+    MJ_TRY(ctx_.db.run(store::TxMode::kRead, [&](store::Tx& tx) {
+      return billing::checkWalletCovers(tx, ctx_.settings.billing, ws, name.ascii, price.amount);
+    }));
     MJ_TRY_ASSIGN(expires, registrar_.registerName(name.ascii, 1, now));
   }
   MJ_TRY_ASSIGN(auto key, generateDkimKey(2048));
@@ -159,13 +168,27 @@ Result<Json> DomainService::add(const Principal& p, const std::string& ws, const
                  crypto::seal(ctx_.secret_key, key.private_pem), key.public_b64, now}));
     MJ_TRY(tx.exec("UPDATE zone_state SET version = version + 1 WHERE id = 1"));
     Json audit = {{"name", name.ascii}, {"source", in.source}};
-    if (in.source == "purchase")
+    std::optional<billing::ChargedInvoice> paid;
+    if (in.source == "purchase") {
       audit["price"] = {{"amount", price.amount}, {"currency", price.currency}};
+      // The wallet pays in this transaction: no money, no domain (and no money without one).
+      billing::DomainCharge charge{id,  name.ascii, price.amount, 1, "domain_purchase",
+                                   now, *expires};
+      MJ_TRY_ASSIGN(paid, billing::chargeDomain(tx, ctx_, ws, charge, now));
+      audit["invoice"] = paid->number;
+    }
     MJ_TRY(recordAudit(tx, p, {ws, "domain.add", "domain", id, audit}, now));
     MJ_TRY_ASSIGN(
         auto row,
         tx.queryOne(std::string("SELECT ") + kDomainColumns + " FROM domains WHERE id = ?", {id}));
-    return domainJson(tx, *row);
+    MJ_TRY_ASSIGN(Json out, domainJson(tx, *row));
+    if (paid)
+      out["invoice"] = {
+          {"id", paid->invoice_id},
+          {"number", paid->number},
+          {"paid_with", "wallet"},
+          {"html_url", "/api/v1/workspaces/" + ws + "/invoices/" + paid->invoice_id + ".html"}};
+    return out;
   });
 }
 

@@ -2,6 +2,7 @@
 
 #include "base/ids.h"
 #include "core/accounts/validation.h"
+#include "core/billing/domain_charges.h"
 #include "core/pagination.h"
 #include "core/workspaces/workspace_suspension.h"
 
@@ -100,6 +101,7 @@ Result<Json> WorkspaceService::create(const Principal& p, const std::string& nam
     MJ_TRY(tx.exec(
         "INSERT INTO memberships (id, workspace_id, user_id, role, created_at) VALUES (?,?,?,?,?)",
         {newId("mem"), id, p.user_id, "owner", now}));
+    MJ_TRY(billing::grantTrialCredit(tx, ctx_, id));  // [billing] trial_credit, 0 by default
     MJ_TRY(recordAudit(tx, p, {id, "workspace.create", "workspace", id, {{"name", name}}}, now));
     MJ_TRY_ASSIGN(
         auto row,

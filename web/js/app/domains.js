@@ -52,12 +52,12 @@ function SearchBuy({ ws, onDone }) {
     html`<div class=${"result " + (result.available ? "ok" : "bad")} role="status">
       <strong>${result.unicode_name || result.name}</strong>
       ${result.available
-        ? html` is available for <strong>${money(result.yearly_price)}</strong> per year.
+        ? html` is available for <strong>${money(result.yearly_price)}</strong> per year, paid from the wallet.
           <button type="button" class="btn primary small" onClick=${buy.run} disabled=${buy.busy}>${buy.busy ? "Buying…" : "Buy " + result.name}</button>`
         : html` is not available${result.reason ? ` (${result.reason})` : ""}.`}
     </div>`}
     <${FormError} error=${buy.error} fields=${[]} />
-    ${bought && html`<${Notice} kind="success">Bought <a href=${`/w/${ws}/domains/${bought.id}`}>${bought.name}</a>; its DNS is live on our nameservers.<//>`}`;
+    ${bought && html`<${Notice} kind="success">Bought <a href=${`/w/${ws}/domains/${bought.id}`}>${bought.name}</a>; its DNS is live on our nameservers.${bought.invoice ? ` Paid from the wallet (invoice ${bought.invoice.number}).` : ""}<//>`}`;
 }
 
 // Shared by bulk domains and bulk mailboxes: a job's progress bar and per-row results.

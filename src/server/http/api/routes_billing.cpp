@@ -2,6 +2,7 @@
 // subscription, wallet, billing details and invoices, the Stripe webhook, and the operators'
 // fraud review queue.
 #include <cstring>
+#include <utility>
 
 #include "core/billing/invoice_render.h"
 #include "core/billing/plans.h"
@@ -36,6 +37,43 @@ http::Response document(int status, const std::string& type, std::string body,
   res.headers.set("content-disposition", "inline; filename=\"" + filename + "\"");
   res.headers.set("cache-control", "private, no-store");
   return res;
+}
+
+// POST …/credit-notes body: {amount? | lines?: [{description, amount}], reason}.
+Result<bl::CreditNoteInput> creditNoteInput(const Ctx& c) {
+  MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"amount", "lines", "reason"}));
+  bl::CreditNoteInput out;
+  MJ_TRY_ASSIGN(out.reason, in.str("reason", 500));
+  MJ_TRY_ASSIGN(out.amount, in.optInt("amount", 1, int64_t(1) << 40));
+  if (in.has("lines")) {
+    const Json& lines = c.body["lines"];
+    if (!lines.is_array() || lines.empty() || lines.size() > 100)
+      return Error::invalid("lines", "must be an array of 1 to 100 {description, amount}");
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const Json& l = lines[i];
+      std::string f = "lines[" + std::to_string(i) + "]";
+      if (!l.is_object() || !l.contains("description") || !l["description"].is_string())
+        return Error::invalid(f + ".description", "is required (a string)");
+      if (!l.contains("amount") || !l["amount"].is_number_integer())
+        return Error::invalid(f + ".amount", "is required (an integer in minor units)");
+      for (const auto& [k, v] : l.items())
+        if (k != "description" && k != "amount")
+          return Error::invalid(f + "." + k, "unknown field");
+      out.lines.push_back({l["description"].get<std::string>(), l["amount"].get<int64_t>()});
+    }
+  }
+  return out;
+}
+
+// "{id}", "{id}.html" or "{id}.pdf" → id and format ("" for JSON).
+std::pair<std::string, std::string> documentParam(std::string id) {
+  std::string format;
+  for (const char* ext : {".pdf", ".html"})
+    if (id.size() > strlen(ext) && id.ends_with(ext)) {
+      format = ext + 1;
+      id.resize(id.size() - strlen(ext));
+    }
+  return {id, format};
 }
 
 }  // namespace
@@ -168,6 +206,67 @@ void addBillingRoutes(Api& api) {
              MJ_TRY_ASSIGN(auto page,
                            billing.fraudReviews(c.req.queryParam("status"), c.cursor(), limit));
              return http::Response::json(200, page.render());
+           }});
+  // Credit notes and auto top-up (issue 6, docs/billing.md).
+  api.add({"POST", ws + "/invoices/{inv}/credit-notes",
+           "Issue a credit note for an open or paid invoice ({amount? | lines?, reason}); "
+           "Idempotency-Key required; a paid invoice's credit goes to the wallet",
+           "billing", Auth::kAny, 64 * 1024,
+           [&billing](Ctx& c) -> Result<http::Response> {
+             if (!c.req.headers.get("idempotency-key"))
+               return Error::invalid("Idempotency-Key", "is required on requests that move money");
+             MJ_TRY_ASSIGN(auto in, creditNoteInput(c));
+             MJ_TRY_ASSIGN(auto out,
+                           billing.issueCreditNote(c.principal, c.param("ws"), c.param("inv"), in));
+             return jsonResponse(201, out);
+           },
+           true, 201});
+  api.add({"GET", ws + "/invoices/{inv}/credit-notes", "Credit notes of an invoice, newest first",
+           "billing", Auth::kAny, 0, [&billing](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(int limit, c.limit());
+             MJ_TRY_ASSIGN(auto page, billing.creditNotes(c.principal, c.param("ws"),
+                                                          c.param("inv"), c.cursor(), limit));
+             return http::Response::json(200, page.render());
+           }});
+  api.add({"GET", ws + "/credit-notes", "Credit notes, newest first", "billing", Auth::kAny, 0,
+           [&billing](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(int limit, c.limit());
+             MJ_TRY_ASSIGN(auto page, billing.creditNotes(c.principal, c.param("ws"), std::nullopt,
+                                                          c.cursor(), limit));
+             return http::Response::json(200, page.render());
+           }});
+  api.add({"GET", ws + "/credit-notes/{cn}",
+           "A credit note with its lines; {cn}.html and {cn}.pdf return the document", "billing",
+           Auth::kAny, 0, [&billing](Ctx& c) -> Result<http::Response> {
+             auto [cn, format] = documentParam(c.param("cn"));
+             MJ_TRY_ASSIGN(auto out, billing.creditNote(c.principal, c.param("ws"), cn));
+             std::string name = out["number"].get<std::string>();
+             if (format == "html")
+               return document(200, "text/html; charset=utf-8", bl::renderInvoiceHtml(out),
+                               name + ".html");
+             if (format == "pdf") {
+               MJ_TRY_ASSIGN(auto pdf, bl::renderInvoicePdf(out));
+               return document(200, "application/pdf", std::move(pdf), name + ".pdf");
+             }
+             return jsonResponse(200, out);
+           }});
+  api.add({"PUT", ws + "/wallet/auto-top-up",
+           "Auto top-up: when a charge leaves the balance below threshold, top up amount with "
+           "payment_method ({enabled, threshold, amount, payment_method})",
+           "billing", Auth::kAny, 16 * 1024, [&billing](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"enabled", "threshold", "amount",
+                                                             "payment_method"}));
+             bl::AutoTopUpInput a;
+             MJ_TRY_ASSIGN(a.enabled, in.boolean("enabled"));
+             MJ_TRY_ASSIGN(auto threshold, in.optInt("threshold", 0, int64_t(1) << 40));
+             MJ_TRY_ASSIGN(auto amount, in.optInt("amount", 1, int64_t(1) << 40));
+             if (!threshold) return Error::invalid("threshold", "is required (minor units)");
+             if (!amount) return Error::invalid("amount", "is required (minor units)");
+             a.threshold = *threshold;
+             a.amount = *amount;
+             MJ_TRY_ASSIGN(a.payment_method, in.str("payment_method", 255));
+             MJ_TRY_ASSIGN(auto out, billing.setAutoTopUp(c.principal, c.param("ws"), a));
+             return jsonResponse(200, out);
            }});
   for (const char* verb : {"approve", "deny"}) {
     bool approve = std::string(verb) == "approve";

@@ -1,0 +1,10 @@
+#include "core/billing/billing_options.h"
+
+namespace mailjuke::core::billing {
+
+BillingOptions& billingOptions() {
+  static BillingOptions options;
+  return options;
+}
+
+}  // namespace mailjuke::core::billing
