@@ -45,6 +45,8 @@ const std::vector<Unlinked>& unlinkedTables() {
       {"payments", "the workspace's books, kept restricted for the legal period"},
       {"fraud_reviews", "the workspace's payments; decided_by names an operator, not a customer"},
       {"stripe_events", "the payment provider's event log, no personal data"},
+      {"refunds",
+       "the workspace's books (with its payments), kept restricted for the legal period"},
       {"privacy_request_events", "read through the person's privacy requests"},
       {"suppression_list", "an HMAC of an address: identifies nobody without the address"},
   };

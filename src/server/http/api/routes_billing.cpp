@@ -40,7 +40,10 @@ http::Response document(int status, const std::string& type, std::string body,
 
 }  // namespace
 
+void addBillingRefundRoutes(Api& api);  // routes_billing_refunds.cpp
+
 void addBillingRoutes(Api& api) {
+  addBillingRefundRoutes(api);
   auto& billing = api.services().billing;
   const auto& settings = api.services().ctx.settings.billing;
   api.add({"GET", "/api/v1/plans",
