@@ -83,6 +83,10 @@ std::vector<Key> keysOf(Config& c) {
       {"billing", "seller_country", &c.billing.seller_country},
       {"billing", "seller_vat_id", &c.billing.seller_vat_id},
       {"billing", "stripe_webhook_secret", &c.billing.stripe_webhook_secret},
+      {"billing", "stripe_secret_key", &c.billing.stripe_secret_key},
+      {"billing", "stripe_api_base", &c.billing.stripe_api_base},
+      {"billing", "stripe_ca_file", &c.billing.stripe_ca_file},
+      {"billing", "stripe_timeout_ms", &c.billing.stripe_timeout_ms},
       {"billing", "fraud_topups_per_hour", &c.billing.fraud_topups_per_hour},
       {"billing", "fraud_first_topup_limit", &c.billing.fraud_first_topup_limit},
       {"billing", "fraud_declines_per_day", &c.billing.fraud_declines_per_day},
@@ -225,6 +229,12 @@ Status validate(const Config& c) {
     return Error::invalid("security.password_hash_mem_kib", "too small");
   if (c.billing.provider != "sandbox" && c.billing.provider != "stripe")
     return Error::invalid("billing.provider", "must be sandbox or stripe");
+  if (c.billing.provider == "stripe" && c.billing.stripe_secret_key.empty())
+    return Error::invalid("billing.stripe_secret_key", "is required with provider stripe");
+  if (!c.billing.stripe_api_base.starts_with("https://"))
+    return Error::invalid("billing.stripe_api_base", "must be an https:// URL");
+  if (c.billing.stripe_timeout_ms < 100 || c.billing.stripe_timeout_ms > 120000)
+    return Error::invalid("billing.stripe_timeout_ms", "must be between 100 and 120000");
   MJ_TRY(validateBilling(c));
   if (c.registrar.provider != "sandbox")
     return Error::invalid("registrar.provider", "must be sandbox");

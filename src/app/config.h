@@ -95,6 +95,11 @@ struct Config {
     std::string seller_country = "DE";
     std::string seller_vat_id;
     std::string stripe_webhook_secret;
+    // provider = stripe: PaymentIntents and Refunds over HTTPS (core/billing/stripe_client.h).
+    std::string stripe_secret_key;
+    std::string stripe_api_base = "https://api.stripe.com";
+    std::string stripe_ca_file;  // PEM trusted for stripe_api_base; empty: the system store
+    int64_t stripe_timeout_ms = 10000;
     int64_t fraud_topups_per_hour = 5;
     int64_t fraud_first_topup_limit = 100000;
     int64_t fraud_declines_per_day = 3;

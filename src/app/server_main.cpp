@@ -11,6 +11,7 @@
 #include "app/bootstrap.h"
 #include "app/mail_metrics.h"
 #include "app/mail_runtime.h"
+#include "app/payment_providers.h"
 #include "app/zone_sync.h"
 #include "base/crypto.h"
 #include "base/encoding.h"
@@ -150,7 +151,7 @@ int serve(const Config& config, const std::string& only) {
   core::privacy::PrivacyService privacy(*b.ctx, privacy_settings, accounts, &job_runner);
   if (auto st = core::privacy::seedPolicy(*b.ctx, privacy_settings.policy_file); !st.ok())
     return report(st.error());
-  auto payments = core::billing::makeProvider(config.billing.provider);
+  auto payments = makePaymentProvider(config);
   core::billing::BillingService billing(*b.ctx, *payments);
 
   auto has_operator = accounts.anyOperatorExists();

@@ -1,6 +1,6 @@
 // Billing for workspaces (docs/billing.md): subscriptions with proration, invoices, billing
 // details, the wallet and its top-ups through the payment provider, fraud reviews, Stripe
-// webhooks and the renewal run. Every call authorizes the principal (billing.read to look,
+// webhooks, refunds and the renewal run. Every call authorizes the principal (billing.read to look,
 // billing.manage to change: owner and billing roles); another workspace's objects are "not
 // found". Money moves only through the Ledger, inside the transaction that records why.
 //
@@ -99,6 +99,21 @@ class BillingService {
   Result<Json> decideFraudReview(const Principal& p, const std::string& id, bool approve,
                                  const std::string& note);
 
+  // --- Refunds (refunds.cpp) ---
+  // Operators: payments, newest first, with what is refunded and refundable (?workspace=).
+  Result<Page> payments(const std::optional<std::string>& workspace,
+                        const std::optional<std::string>& cursor, int limit);
+  // Operators: refunds `amount` (default: all that is left) of a payment to its card and takes
+  // it out of the wallet; 409 naming what is refundable when the payment or the wallet has
+  // less. Audited in the workspace's log.
+  Result<Json> refundPayment(const Principal& p, const std::string& pay,
+                             std::optional<int64_t> amount, const std::string& reason);
+  // Owner/billing: unused wallet credit (default: all that came from cards) back to the card
+  // payments it came from, newest first; credits from other sources are not paid out (409).
+  Result<Json> refundWalletCredit(const Principal& p, const std::string& ws,
+                                  std::optional<int64_t> amount);
+  // --- end refunds ---
+
   // POST /api/v1/billing/webhooks/stripe (webhooks.cpp): verified, deduplicated, applied.
   Result<Json> stripeWebhook(std::string_view signature, const std::string& body);
 
@@ -138,6 +153,14 @@ class BillingService {
   // Charges the wallet for an open invoice and marks it paid, inside tx.
   Status settleFromWallet(store::Tx& tx, const std::string& ws, const std::string& invoice_id,
                           int64_t total, const std::string& paid_with, int64_t now);
+  // Refunds (refunds.cpp): one refund of one payment; ws_only limits it to that workspace.
+  Result<Json> refundOne(const Principal& p, const std::string& pay, std::optional<int64_t> amount,
+                         const std::string& reason, const std::string& source,
+                         const std::optional<std::string>& ws_only);
+  // charge.refunded: the provider has refunded `refunded_total` of the payment in all; takes what
+  // goes beyond our recorded refunds out of the wallet.
+  Status applyProviderRefund(store::Tx& tx, const std::string& pay, int64_t refunded_total,
+                             const std::string& charge_ref, int64_t now);
   Status notifyBilling(store::Tx& tx, const std::string& ws, const std::string& kind,
                        const std::string& subject, const std::string& text, int64_t now);
   Result<Json> subscriptionJson(store::Tx& tx, const std::string& ws);

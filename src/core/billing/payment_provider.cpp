@@ -22,18 +22,8 @@ class SandboxProvider final : public PaymentProvider {
   Result<ChargeOutcome> confirm(const std::string& provider_ref) override {
     return ChargeOutcome{"succeeded", provider_ref, ""};
   }
-};
-
-class StripeProvider final : public PaymentProvider {
- public:
-  std::string name() const override { return "stripe"; }
-  Result<ChargeOutcome> charge(const ChargeRequest&) override {
-    return Error::make(ErrorCode::kUnavailable,
-                       "card payments through Stripe are not available yet; top up the wallet");
-  }
-  Result<ChargeOutcome> confirm(const std::string&) override {
-    return Error::make(ErrorCode::kUnavailable,
-                       "card payments through Stripe are not available yet");
+  Result<RefundOutcome> refund(const RefundRequest& r) override {
+    return RefundOutcome{"succeeded", "sbx_" + r.idempotency_key, ""};
   }
 };
 
@@ -41,11 +31,6 @@ class StripeProvider final : public PaymentProvider {
 
 std::unique_ptr<PaymentProvider> makeSandboxProvider() {
   return std::make_unique<SandboxProvider>();
-}
-std::unique_ptr<PaymentProvider> makeStripeProvider() { return std::make_unique<StripeProvider>(); }
-std::unique_ptr<PaymentProvider> makeProvider(const std::string& name) {
-  if (name == "stripe") return makeStripeProvider();
-  return makeSandboxProvider();
 }
 
 }  // namespace mailjuke::core::billing

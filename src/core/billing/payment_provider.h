@@ -1,9 +1,11 @@
-// The payment provider port: takes card payments. Implementations:
+// The payment provider port: takes card payments and gives money back. Implementations:
 //  - sandbox (default, no network): card tokens tok_visa succeeds, tok_chargeDeclined declines,
 //    tok_3ds_required needs a confirmation step (confirm() then succeeds), tok_fraud succeeds at
 //    the provider but is held by the fraud rules before it gets there; other tokens decline with
-//    invalid_payment_method.
-//  - stripe: charges are not built yet (kUnavailable); its webhook endpoint is (webhooks.cpp).
+//    invalid_payment_method. Refunds succeed at once.
+//  - stripe (stripe_client.h): PaymentIntents and Refunds over HTTPS; its webhook endpoint is
+//    webhooks.cpp.
+// A provider that cannot be reached returns kUnavailable (503): the caller credits nothing.
 // Thread-safety: implementations are safe to share.
 #pragma once
 
@@ -24,9 +26,26 @@ struct ChargeRequest {
 };
 
 struct ChargeOutcome {
-  std::string status;  // succeeded | declined | requires_action
+  // succeeded | declined | requires_action (3-D Secure) | processing (the provider has not
+  // decided yet; a webhook or the confirm step settles it)
+  std::string status;
   std::string provider_ref;
-  std::string failure_code;  // declined: card_declined, invalid_payment_method, …
+  std::string failure_code;  // declined: card_declined, insufficient_funds, …
+};
+
+struct RefundRequest {
+  std::string payment_id;    // ours
+  std::string provider_ref;  // the provider's id of the payment (Stripe: the PaymentIntent)
+  int64_t amount = 0;        // minor units, ≤ what is left of the payment
+  std::string currency;
+  std::string reason;           // free text for our records; Stripe gets requested_by_customer
+  std::string idempotency_key;  // the refund id: a retried call never refunds twice
+};
+
+struct RefundOutcome {
+  std::string status;  // succeeded | pending (the provider sends it later) | failed
+  std::string provider_ref;
+  std::string failure_code;
 };
 
 class PaymentProvider {
@@ -34,12 +53,12 @@ class PaymentProvider {
   virtual ~PaymentProvider() = default;
   virtual std::string name() const = 0;
   virtual Result<ChargeOutcome> charge(const ChargeRequest& r) = 0;
-  // Completes a payment that required action (3-D Secure).
+  // Completes a payment that required action (3-D Secure) or was still processing: asks the
+  // provider where it stands now.
   virtual Result<ChargeOutcome> confirm(const std::string& provider_ref) = 0;
+  virtual Result<RefundOutcome> refund(const RefundRequest& r) = 0;
 };
 
 std::unique_ptr<PaymentProvider> makeSandboxProvider();
-std::unique_ptr<PaymentProvider> makeStripeProvider();
-std::unique_ptr<PaymentProvider> makeProvider(const std::string& name);
 
 }  // namespace mailjuke::core::billing

@@ -66,9 +66,28 @@ Result<BillingService::CardPayment> BillingService::chargeCard(
     const std::optional<std::string>& invoice_id) {
   const std::string& cur = ctx_.settings.billing.currency;
   std::string pay = newId("pay");
-  MJ_TRY_ASSIGN(auto outcome, provider_.charge({ws, pm, amount, cur, "MailJuke " + purpose, pay}));
+  auto charged = provider_.charge({ws, pm, amount, cur, "MailJuke " + purpose, pay});
   int64_t now = ctx_.clock.nowSeconds();
-  std::string status = outcome.status == "declined" ? "failed" : outcome.status;
+  if (!charged.ok()) {
+    // The provider could not be reached: nothing is credited. The row stays (failed) so that a
+    // webhook reporting that the charge went through after all can still credit it, once.
+    MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+      MJ_TRY(
+          tx.exec("INSERT INTO payments (id, workspace_id, purpose, invoice_id, amount, currency, "
+                  "payment_method, provider, status, failure_code, created_at, updated_at) VALUES "
+                  "(?,?,?,?,?,?,?,?,'failed','provider_unavailable',?,?)",
+                  {pay, ws, purpose, store::nullable(invoice_id), amount, cur, pm, provider_.name(),
+                   now, now}));
+      return {};
+    }));
+    return std::move(charged).error();
+  }
+  ChargeOutcome outcome = std::move(*charged);
+  // processing (not decided yet) is kept as requires_action: the confirm step asks the provider
+  // again and the webhook settles it.
+  std::string status = outcome.status == "declined"     ? "failed"
+                       : outcome.status == "processing" ? "requires_action"
+                                                        : outcome.status;
   MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY(tx.exec(
         "INSERT INTO payments (id, workspace_id, purpose, invoice_id, amount, currency, "
@@ -251,7 +270,7 @@ Result<Json> BillingService::confirmTopUp(const Principal& p, const std::string&
   return ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
     if (outcome.status == "succeeded") {
       MJ_TRY(creditPayment(tx, pay, now));
-    } else {
+    } else if (outcome.status == "declined") {
       MJ_TRY(
           tx.exec("UPDATE payments SET status = 'failed', failure_code = ?, updated_at = ? "
                   "WHERE id = ? AND status = 'requires_action'",

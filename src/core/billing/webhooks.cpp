@@ -1,15 +1,24 @@
 // POST /api/v1/billing/webhooks/stripe: the Stripe-Signature is verified over the raw body
 // (stripe_signature.h), the event id is recorded once (a replayed event changes nothing), and
 // payment_intent.succeeded / payment_intent.payment_failed / charge.refunded update the payment
-// whose provider_ref is the PaymentIntent id. Other event types are acknowledged and ignored.
-#include <spdlog/spdlog.h>
-
+// whose provider_ref is the PaymentIntent id (or whose id is the intent's
+// metadata[mailjuke_payment]). charge.refunded only takes out of the wallet what was refunded
+// beyond the refunds we recorded ourselves (refunds.cpp), so our own refund never subtracts twice.
+// Other event types are acknowledged and ignored.
 #include <algorithm>
 
 #include "core/billing/billing_service.h"
 #include "core/billing/stripe_signature.h"
 
 namespace mailjuke::core::billing {
+namespace {
+
+std::string textOf(const Json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                : std::string();
+}
+
+}  // namespace
 
 Result<Json> BillingService::stripeWebhook(std::string_view signature, const std::string& body) {
   const auto& s = ctx_.settings.billing;
@@ -45,11 +54,31 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
                 {"applied", false}};
     if (!fresh) return out;
     std::string ref = type == "charge.refunded" ? str("payment_intent") : str("id");
-    if (ref.empty()) return out;
+    // Our PaymentIntents carry metadata[mailjuke_payment]: it finds the payment even when the
+    // event overtakes the answer to our own request (or that answer never came).
+    std::string ours;
+    if (object && object->contains("metadata") && (*object)["metadata"].is_object())
+      ours = textOf((*object)["metadata"], "mailjuke_payment");
+    if (ref.empty() && ours.empty()) return out;
     MJ_TRY_ASSIGN(auto pay, tx.queryOne("SELECT id, status, workspace_id, currency, amount, "
                                         "ledger_transaction_id FROM payments WHERE provider = "
                                         "'stripe' AND provider_ref = ?",
                                         {ref}));
+    if (!pay && !ours.empty() && type != "charge.refunded") {
+      MJ_TRY_ASSIGN(pay, tx.queryOne("SELECT id, status, workspace_id, currency, amount, "
+                                     "ledger_transaction_id FROM payments WHERE provider = "
+                                     "'stripe' AND id = ?",
+                                     {ours}));
+      if (pay && !ref.empty())
+        MJ_TRY(tx.exec("UPDATE payments SET provider_ref = ? WHERE id = ? AND provider_ref IS NULL",
+                       {ref, ours}));
+      int64_t created = event.contains("created") && event["created"].is_number_integer()
+                            ? event["created"].get<int64_t>()
+                            : 0;
+      if (!pay && ours.starts_with("pay_") && created > now - 600)
+        // Ours, but our request has not recorded it yet: not acknowledged, so Stripe retries.
+        return Error::make(ErrorCode::kConflict, "payment " + ours + " is not recorded yet");
+    }
     if (!pay) return out;  // not ours (or created elsewhere): acknowledged
     if (type == "payment_intent.succeeded") {
       MJ_TRY(creditPayment(tx, pay->text(0), now));
@@ -57,36 +86,25 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
     } else if (type == "payment_intent.payment_failed") {
       std::string code = "card_declined";
       if (object && object->contains("last_payment_error") &&
-          (*object)["last_payment_error"].is_object())
-        code = (*object)["last_payment_error"].value("code", code);
+          (*object)["last_payment_error"].is_object()) {
+        const Json& e = (*object)["last_payment_error"];
+        std::string found = textOf(e, "decline_code");
+        if (found.empty()) found = textOf(e, "code");
+        if (!found.empty()) code = found;
+      }
       MJ_TRY(
           tx.exec("UPDATE payments SET status = 'failed', failure_code = ?, updated_at = ? "
                   "WHERE id = ? AND status = 'requires_action'",
                   {code.substr(0, 64), now, pay->text(0)}));
       out["applied"] = true;
-    } else if (type == "charge.refunded" && pay->text(1) == "succeeded") {
-      // The money went back to the card: take it out of the wallet (what is left of it).
-      const std::string ws = pay->text(2), cur = pay->text(3);
-      MJ_TRY_ASSIGN(auto bal, tx.queryOne("SELECT balance FROM ledger_accounts WHERE id = ?",
-                                          {walletAccountId(ws, cur)}));
-      int64_t take = std::min(pay->integer(4), bal ? bal->integer(0) : 0);
-      if (take > 0) {
-        NewTransaction t{"provider_refund",
-                         cur,
-                         ws,
-                         "refund:" + pay->text(0),
-                         "card refund of " + pay->text(0),
-                         {},
-                         {}};
-        t.legs.push_back({walletAccountId(ws, cur), Side::kDebit, take});
-        t.legs.push_back({platformAccountId("cash_clearing", cur), Side::kCredit, take});
-        MJ_TRY(ledger_.post(tx, t));
-      }
-      if (take < pay->integer(4))
-        spdlog::warn("billing: refund of {} exceeds the wallet by {}", pay->text(0),
-                     pay->integer(4) - take);
-      MJ_TRY(tx.exec("UPDATE payments SET status = 'refunded', updated_at = ? WHERE id = ?",
-                     {now, pay->text(0)}));
+    } else if (type == "charge.refunded" &&
+               (pay->text(1) == "succeeded" || pay->text(1) == "refunded")) {
+      int64_t amount = pay->integer(4);
+      int64_t refunded = amount;  // older payloads without amount_refunded: the whole payment
+      if (object && object->contains("amount_refunded") &&
+          (*object)["amount_refunded"].is_number_integer())
+        refunded = std::clamp((*object)["amount_refunded"].get<int64_t>(), int64_t(0), amount);
+      MJ_TRY(applyProviderRefund(tx, pay->text(0), refunded, str("id"), now));
       out["applied"] = true;
     }
     return out;

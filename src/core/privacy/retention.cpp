@@ -207,6 +207,10 @@ const std::vector<RetentionRule>& retentionRules() {
              tx.exec("DELETE FROM fraud_reviews WHERE payment_id IN (SELECT id FROM payments "
                      "WHERE invoice_id IS NULL AND created_at < ?)",
                      {before}));
+         MJ_TRY(
+             tx.exec("DELETE FROM refunds WHERE payment_id IN (SELECT id FROM payments "
+                     "WHERE invoice_id IS NULL AND created_at < ?)",
+                     {before}));
          return tx.exec("DELETE FROM payments WHERE invoice_id IS NULL AND created_at < ?",
                         {before});
        }},

@@ -78,7 +78,10 @@ std::pair<std::string, std::string> documentParam(std::string id) {
 
 }  // namespace
 
+void addBillingRefundRoutes(Api& api);  // routes_billing_refunds.cpp
+
 void addBillingRoutes(Api& api) {
+  addBillingRefundRoutes(api);
   auto& billing = api.services().billing;
   const auto& settings = api.services().ctx.settings.billing;
   api.add({"GET", "/api/v1/plans",

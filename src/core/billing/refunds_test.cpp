@@ -1,0 +1,300 @@
+// Refunds and the Stripe provider inside BillingService, on SQLite and PostgreSQL
+// (MAILJUKE_TEST_PG_URL), with a fake Stripe transport (no network).
+#include <gtest/gtest.h>
+
+#include "core/billing/billing_service.h"
+#include "core/billing/stripe_client.h"
+#include "core/billing/stripe_signature.h"
+#include "core/mail/mail_test_util.h"
+
+namespace mailjuke::core::billing {
+namespace {
+
+constexpr const char* kSecret = "whsec_unit";
+
+class RefundTest : public testing::MailDbTest {
+ protected:
+  void SetUp() override {
+    testing::MailDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    owner_.kind = Principal::Kind::kApiKey;
+    owner_.api_key_id = "key_owner";
+    owner_.key_workspace_id = "ws_1";
+    owner_.key_role = Role::kOwner;
+    op_.kind = Principal::Kind::kUser;
+    op_.user_id = "usr_op";
+    op_.is_operator = true;
+    ctx_->settings.billing.stripe_webhook_secret = kSecret;
+    StripeConfig c;
+    c.secret_key = "sk_test";
+    c.retry_delay_ms = 1;
+    provider_ = makeStripeProvider(c, [this](const StripeHttpRequest& r) { return stripe(r); });
+    service_ = std::make_unique<BillingService>(*ctx_, *provider_);
+  }
+
+  // A small Stripe: PaymentIntents succeed (pm_3ds needs action), refunds succeed; `down`
+  // makes every call fail like a timeout.
+  Result<StripeHttpResponse> stripe(const StripeHttpRequest& r) {
+    ++calls_;
+    if (down_) return Error::make(ErrorCode::kUnavailable, "timed out");
+    std::string key;
+    for (const auto& [k, v] : r.headers)
+      if (k == "Idempotency-Key") key = v;
+    if (r.url.ends_with("/v1/payment_intents")) {
+      std::string status = r.body.find("payment_method=pm_3ds") != std::string::npos
+                               ? "requires_action"
+                               : "succeeded";
+      return StripeHttpResponse{200, Json{{"id", "pi_" + key}, {"status", status}}.dump()};
+    }
+    if (r.url.ends_with("/v1/refunds")) {
+      refund_bodies_.push_back(r.body);
+      return StripeHttpResponse{200, Json{{"id", "re_" + key}, {"status", "succeeded"}}.dump()};
+    }
+    return StripeHttpResponse{
+        200, Json{{"id", r.url.substr(r.url.rfind('/') + 1)}, {"status", "succeeded"}}.dump()};
+  }
+
+  std::string topUp(int64_t amount, const std::string& pm = "pm_card_visa") {
+    auto r = service_->topUp(owner_, "ws_1", amount, pm);
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? r->body["id"].get<std::string>() : "";
+  }
+  int64_t balance() {
+    return count("SELECT balance FROM ledger_accounts WHERE id = ?",
+                 {walletAccountId("ws_1", "USD")});
+  }
+  Result<Json> webhook(const Json& event) {
+    std::string body = event.dump();
+    int64_t t = clock_.nowSeconds();
+    return service_->stripeWebhook(
+        "t=" + std::to_string(t) + ",v1=" + stripeSignatureV1(kSecret, t, body), body);
+  }
+  void expectBooksBalance() {
+    auto st = Ledger(*ctx_).checkInvariants();
+    EXPECT_TRUE(st.ok()) << st.error().message;
+  }
+
+  Principal owner_, op_;
+  std::unique_ptr<PaymentProvider> provider_;
+  std::unique_ptr<BillingService> service_;
+  bool down_ = false;
+  int calls_ = 0;
+  std::vector<std::string> refund_bodies_;
+};
+
+TEST_P(RefundTest, StripeChargeAndItsWebhookCreditOnce) {
+  std::string pay = topUp(2000);
+  EXPECT_EQ(balance(), 2000);
+  Json ev = {{"id", "evt_1"},
+             {"type", "payment_intent.succeeded"},
+             {"created", clock_.nowSeconds()},
+             {"data", {{"object", {{"id", "pi_" + pay}, {"status", "succeeded"}}}}}};
+  auto w = webhook(ev);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 2000);  // credited by the answer, not again by the event
+  ev["id"] = "evt_2";
+  ASSERT_TRUE(webhook(ev).ok());
+  EXPECT_EQ(balance(), 2000);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, AnUnreachableProviderCreditsNothingUntilTheWebhookSaysItWorked) {
+  down_ = true;
+  auto r = service_->topUp(owner_, "ws_1", 1500, "pm_card_visa");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(calls_, 3);  // retried with the same key
+  EXPECT_EQ(balance(), 0);
+  std::string pay =
+      service_->payments(std::string("ws_1"), std::nullopt, 10)->data[0]["id"].get<std::string>();
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE id = ? AND status = 'failed' AND "
+                  "failure_code = 'provider_unavailable'",
+                  {pay}),
+            1);
+  // Stripe did charge after all: the event names our payment in its metadata.
+  Json ev = {
+      {"id", "evt_late"},
+      {"type", "payment_intent.succeeded"},
+      {"created", clock_.nowSeconds()},
+      {"data", {{"object", {{"id", "pi_late"}, {"metadata", {{"mailjuke_payment", pay}}}}}}}};
+  auto w = webhook(ev);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ(balance(), 1500);
+  ev["id"] = "evt_late_again";
+  ASSERT_TRUE(webhook(ev).ok());
+  EXPECT_EQ(balance(), 1500);
+  // An event for a payment of ours that is not recorded yet is not acknowledged (Stripe retries).
+  ev["id"] = "evt_early";
+  ev["data"]["object"] = {{"id", "pi_x"}, {"metadata", {{"mailjuke_payment", "pay_unknown"}}}};
+  EXPECT_EQ(webhook(ev).error().code, ErrorCode::kConflict);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM stripe_events WHERE id = 'evt_early'"), 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, OperatorRefundsPartThenTheRestNeverMore) {
+  std::string pay = topUp(3000);
+  auto r = service_->refundPayment(op_, pay, 1000, "duplicate top-up");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["status"], "succeeded");
+  EXPECT_EQ((*r)["amount"]["amount"], 1000);
+  EXPECT_EQ((*r)["wallet_balance"]["amount"], 2000);
+  ASSERT_EQ(refund_bodies_.size(), 1u);
+  EXPECT_NE(refund_bodies_[0].find("payment_intent=pi_" + pay + "&amount=1000"), std::string::npos);
+  auto too_much = service_->refundPayment(op_, pay, 2500, "x");
+  ASSERT_FALSE(too_much.ok());
+  EXPECT_EQ(too_much.error().code, ErrorCode::kConflict);
+  EXPECT_NE(too_much.error().message.find("refundable now: 2000 usd"), std::string::npos)
+      << too_much.error().message;
+  auto rest = service_->refundPayment(op_, pay, std::nullopt, "customer left");
+  ASSERT_TRUE(rest.ok()) << rest.error().message;
+  EXPECT_EQ((*rest)["amount"]["amount"], 2000);
+  EXPECT_EQ(balance(), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE id = ? AND status = 'refunded'", {pay}), 1);
+  EXPECT_EQ(service_->refundPayment(op_, pay, 1, "x").error().code, ErrorCode::kConflict);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment.refund'"), 2);
+  auto list = service_->payments(std::string("ws_1"), std::nullopt, 10);
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->data[0]["refunded"]["amount"], 3000);
+  EXPECT_EQ(list->data[0]["refundable"]["amount"], 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, ARefundNeverTakesTheWalletBelowZero) {
+  std::string pay = topUp(3000);
+  ASSERT_TRUE(Ledger(*ctx_).charge("ws_1", "USD", 2500, "spent").ok());
+  auto r = service_->refundPayment(op_, pay, std::nullopt, "asked");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  EXPECT_NE(r.error().message.find("refundable now: 500 usd"), std::string::npos)
+      << r.error().message;
+  ASSERT_EQ(r.error().fields.size(), 1u);
+  EXPECT_EQ(r.error().fields[0].field, "amount");
+  EXPECT_TRUE(service_->refundPayment(op_, pay, 500, "asked").ok());
+  EXPECT_EQ(balance(), 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, AFailedProviderRefundLeavesTheWalletAsItWas) {
+  std::string pay = topUp(1000);
+  down_ = true;
+  auto r = service_->refundPayment(op_, pay, 400, "asked");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(balance(), 1000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM refunds WHERE status = 'failed'"), 1);
+  down_ = false;
+  auto again = service_->refundPayment(op_, pay, 1000, "asked");
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(balance(), 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, WebhookForOurOwnRefundDoesNotSubtractTwice) {
+  std::string pay = topUp(3000);
+  ASSERT_TRUE(service_->refundPayment(op_, pay, 1000, "asked").ok());
+  EXPECT_EQ(balance(), 2000);
+  auto refunded = [&](const std::string& id, int64_t amount) {
+    Json ev = {
+        {"id", id},
+        {"type", "charge.refunded"},
+        {"data",
+         {{"object",
+           {{"id", "ch_1"}, {"payment_intent", "pi_" + pay}, {"amount_refunded", amount}}}}}};
+    auto w = webhook(ev);
+    EXPECT_TRUE(w.ok()) << w.error().message;
+  };
+  refunded("evt_r1", 1000);  // ours
+  EXPECT_EQ(balance(), 2000);
+  refunded("evt_r2", 1500);  // 500 more refunded in Stripe's dashboard
+  EXPECT_EQ(balance(), 1500);
+  refunded("evt_r3", 1500);  // the same state again
+  EXPECT_EQ(balance(), 1500);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM refunds WHERE source = 'provider' AND amount = 500"), 1);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, UnusedCreditGoesBackToTheNewestCardsButCreditsStay) {
+  std::string first = topUp(1000);
+  clock_.advanceSeconds(60);
+  std::string second = topUp(2000);
+  // A downgrade credit (not from a card) and some spending.
+  NewTransaction credit{"credit", "USD", "ws_1", std::nullopt, "downgrade credit", {}, {}};
+  credit.legs.push_back({platformAccountId("revenue", "USD"), Side::kDebit, 700});
+  credit.legs.push_back({walletAccountId("ws_1", "USD"), Side::kCredit, 700});
+  ASSERT_TRUE(Ledger(*ctx_).post(credit).ok());
+  ASSERT_TRUE(Ledger(*ctx_).charge("ws_1", "USD", 1200, "spent").ok());
+  EXPECT_EQ(balance(), 2500);  // 3000 by card + 700 credit - 1200 spent
+  auto too_much = service_->refundWalletCredit(owner_, "ws_1", 1801);
+  ASSERT_FALSE(too_much.ok());
+  EXPECT_EQ(too_much.error().code, ErrorCode::kConflict);
+  EXPECT_NE(too_much.error().message.find("700 usd came from credits"), std::string::npos)
+      << too_much.error().message;
+  auto r = service_->refundWalletCredit(owner_, "ws_1", 1800);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["refunded"]["amount"], 1800);
+  ASSERT_EQ((*r)["refunds"].size(), 1u);
+  EXPECT_EQ((*r)["refunds"][0]["payment_id"], second);
+  EXPECT_EQ((*r)["not_refundable"]["amount"]["amount"], 700);
+  EXPECT_EQ(balance(), 700);
+  // A new top-up is refundable again; the credit still is not.
+  clock_.advanceSeconds(60);
+  std::string third = topUp(1000);
+  auto again = service_->refundWalletCredit(owner_, "ws_1", std::nullopt);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ((*again)["refunded"]["amount"], 1000);
+  ASSERT_EQ((*again)["refunds"].size(), 1u);
+  EXPECT_EQ((*again)["refunds"][0]["payment_id"], third);
+  auto nothing = service_->refundWalletCredit(owner_, "ws_1", std::nullopt);
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_NE(nothing.error().message.find("nothing to refund"), std::string::npos);
+  EXPECT_EQ(balance(), 700);
+  (void)first;
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, AWalletRefundSpansPaymentsNewestFirst) {
+  std::string first = topUp(1000);
+  clock_.advanceSeconds(60);
+  std::string second = topUp(2000);
+  ASSERT_TRUE(Ledger(*ctx_).charge("ws_1", "USD", 500, "spent").ok());
+  auto r = service_->refundWalletCredit(owner_, "ws_1", std::nullopt);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["refunded"]["amount"], 2500);
+  ASSERT_EQ((*r)["refunds"].size(), 2u);
+  EXPECT_EQ((*r)["refunds"][0]["payment_id"], second);
+  EXPECT_EQ((*r)["refunds"][0]["amount"]["amount"], 2000);
+  EXPECT_EQ((*r)["refunds"][1]["payment_id"], first);
+  EXPECT_EQ((*r)["refunds"][1]["amount"]["amount"], 500);
+  EXPECT_EQ(balance(), 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, CreditsWithoutCardPaymentsAreNotPaidOut) {
+  NewTransaction credit{"credit", "USD", "ws_1", std::nullopt, "downgrade credit", {}, {}};
+  credit.legs.push_back({platformAccountId("revenue", "USD"), Side::kDebit, 900});
+  credit.legs.push_back({walletAccountId("ws_1", "USD"), Side::kCredit, 900});
+  ASSERT_TRUE(Ledger(*ctx_).post(credit).ok());
+  auto r = service_->refundWalletCredit(owner_, "ws_1", std::nullopt);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kConflict);
+  EXPECT_NE(r.error().message.find("900 usd came from credits"), std::string::npos)
+      << r.error().message;
+  EXPECT_EQ(balance(), 900);
+}
+
+TEST_P(RefundTest, ThreeDSecureWithStripeConfirmsByRetrievingTheIntent) {
+  auto r = service_->topUp(owner_, "ws_1", 1000, "pm_3ds");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(r->body["status"], "requires_action");
+  auto c = service_->confirmTopUp(owner_, "ws_1", r->body["id"].get<std::string>());
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ((*c)["status"], "succeeded");
+  EXPECT_EQ(balance(), 1000);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, RefundTest, ::testing::Values("sqlite", "postgres"));
+
+}  // namespace
+}  // namespace mailjuke::core::billing

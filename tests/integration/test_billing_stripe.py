@@ -1,0 +1,391 @@
+"""The stripe payment provider against a fake Stripe: a Python HTTPS server on 127.0.0.1 with a
+certificate from a throw-away CA (the test passes the CA file; verification stays on). It
+records every request and answers like Stripe: PaymentIntents (succeeded, 3-D Secure, declines,
+5xx, timeouts), retrieval after authentication, Refunds. Also operator refunds, unused-credit
+refunds and charge.refunded webhooks for our own refunds."""
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import shutil
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+import urllib.parse
+import uuid
+
+import mj
+
+WEBHOOK_SECRET = "whsec_test_" + uuid.uuid4().hex
+SECRET_KEY = "sk_test_" + uuid.uuid4().hex
+
+
+def stripe_header(body, secret=WEBHOOK_SECRET):
+    t = int(time.time())
+    sig = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={t},v1={sig}"
+
+
+def make_ca(directory, name):
+    """A CA and a server certificate for 127.0.0.1 signed by it; returns (ca, cert, key)."""
+    ca_key, ca = os.path.join(directory, name + "-ca.key"), os.path.join(directory, name + "-ca.pem")
+    key, csr = os.path.join(directory, name + ".key"), os.path.join(directory, name + ".csr")
+    cert, ext = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".ext")
+    run = lambda *a: subprocess.run(["openssl", *a], check=True, capture_output=True)
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", ca_key, "-out", ca, "-days", "2", "-subj", f"/CN={name} test CA")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
+        "-out", csr, "-subj", "/CN=127.0.0.1")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    run("x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+        "-days", "2", "-extfile", ext)
+    return ca, cert, key
+
+
+class FakeStripe:
+    """Answers like Stripe's API; every request is kept in `requests`."""
+
+    def __init__(self, cert, key):
+        self.requests = []
+        self.intents = {}      # id -> intent
+        self.by_key = {}       # Idempotency-Key -> (status, body): replayed like Stripe does
+        self.attempts = {}     # Idempotency-Key -> count
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def answer(self, status, obj):
+                body = json.dumps(obj).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def handle_any(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(n).decode() if n else ""
+                form = dict(urllib.parse.parse_qsl(raw))
+                key = self.headers.get("Idempotency-Key")
+                with fake.lock:
+                    fake.requests.append({"method": self.command, "path": self.path, "form": form,
+                                          "key": key, "auth": self.headers.get("Authorization")})
+                status, obj, delay = fake.respond(self.command, self.path, form, key,
+                                                  self.headers.get("Authorization"))
+                if delay:
+                    time.sleep(delay)
+                try:
+                    self.answer(status, obj)
+                except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+                    pass
+
+            do_GET = do_POST = handle_any
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(cert, key)
+        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def respond(self, method, path, form, key, auth):
+        if auth != "Bearer " + SECRET_KEY:
+            return 401, {"error": {"type": "invalid_request_error", "message": "Invalid API Key"}}, 0
+        with self.lock:
+            if key and key in self.by_key:
+                return (*self.by_key[key], 0)
+            if key:
+                self.attempts[key] = self.attempts.get(key, 0) + 1
+            attempt = self.attempts.get(key, 0)
+        if method == "POST" and path == "/v1/payment_intents":
+            pm = form.get("payment_method")
+            if pm == "pm_down":
+                return 503, {"error": {"type": "api_error"}}, 0
+            if pm == "pm_slow":
+                return 200, {"id": "pi_slow", "status": "succeeded"}, 3
+            if pm == "pm_flaky" and attempt < 3:
+                return 500, {"error": {"type": "api_error", "message": "try again"}}, 0
+            intent = {"id": "pi_" + uuid.uuid4().hex[:16], "object": "payment_intent",
+                      "amount": int(form["amount"]), "currency": form["currency"],
+                      "metadata": {"mailjuke_payment": form.get("metadata[mailjuke_payment]")}}
+            if pm == "pm_declined":
+                intent["status"] = "requires_payment_method"
+                out = (402, {"error": {"type": "card_error", "code": "card_declined",
+                                       "decline_code": "insufficient_funds",
+                                       "message": "Your card has insufficient funds.",
+                                       "payment_intent": intent}})
+            else:
+                intent["status"] = "requires_action" if pm == "pm_3ds" else "succeeded"
+                out = (200, intent)
+            with self.lock:
+                self.intents[intent["id"]] = intent
+                self.by_key[key] = out
+            return (*out, 0)
+        if method == "GET" and path.startswith("/v1/payment_intents/"):
+            intent = self.intents.get(path.rsplit("/", 1)[1])
+            if not intent:
+                return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing"}}, 0
+            if intent["status"] == "requires_action":
+                intent["status"] = "succeeded"  # the customer passed 3-D Secure meanwhile
+            return 200, intent, 0
+        if method == "POST" and path == "/v1/refunds":
+            out = (200, {"id": "re_" + uuid.uuid4().hex[:16], "object": "refund",
+                         "amount": int(form["amount"]), "payment_intent": form["payment_intent"],
+                         "status": "succeeded"})
+            with self.lock:
+                self.by_key[key] = out
+            return (*out, 0)
+        return 404, {"error": {"type": "invalid_request_error", "message": "unknown path"}}, 0
+
+    def posts(self, path):
+        with self.lock:
+            return [r for r in self.requests if r["method"] == "POST" and r["path"] == path]
+
+
+class StripeProviderTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="fake-stripe-")
+        ca, cert, key = make_ca(cls.tmp, "stripe")
+        cls.fake = FakeStripe(cert, key)
+        cls.server = mj.Server(env={
+            "MAILJUKE_BILLING_PROVIDER": "stripe",
+            "MAILJUKE_BILLING_STRIPE_SECRET_KEY": SECRET_KEY,
+            "MAILJUKE_BILLING_STRIPE_API_BASE": f"https://127.0.0.1:{cls.fake.port}",
+            "MAILJUKE_BILLING_STRIPE_CA_FILE": ca,
+            "MAILJUKE_BILLING_STRIPE_TIMEOUT_MS": "1000",
+            "MAILJUKE_BILLING_STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        }).start()
+        cls.owner = cls.server.client()
+        cls.owner.signup()
+        cls.operator = mj.operator_client(cls.server)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+        cls.fake.stop()
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def workspace(self):
+        ws = self.owner.create_workspace("Stripe " + uuid.uuid4().hex[:6])
+        return ws, f"/api/v1/workspaces/{ws}"
+
+    def top_up(self, base, amount, pm="pm_card_visa"):
+        return self.owner.post(base + "/wallet/top-ups", {"amount": amount, "payment_method": pm},
+                               headers={"Idempotency-Key": uuid.uuid4().hex})
+
+    def balance(self, base):
+        return self.owner.get(base + "/wallet").json["balance"]["amount"]
+
+    def webhook(self, event):
+        body = json.dumps(event).encode()
+        return self.server.client().request("POST", "/api/v1/billing/webhooks/stripe", raw=body,
+                                            headers={"Stripe-Signature": stripe_header(body)})
+
+    def intent_request(self, pay):
+        return [r for r in self.fake.posts("/v1/payment_intents")
+                if r["form"].get("metadata[mailjuke_payment]") == pay]
+
+    def test_top_up_creates_a_confirmed_payment_intent_and_the_webhook_credits_once(self):
+        ws, base = self.workspace()
+        r = self.top_up(base, 1500)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["status"], "succeeded")
+        pay = r.json["id"]
+        [req] = self.intent_request(pay)
+        self.assertEqual(req["auth"], "Bearer " + SECRET_KEY)
+        self.assertEqual(req["key"], pay)
+        self.assertEqual(req["form"]["amount"], "1500")
+        self.assertEqual(req["form"]["currency"], "usd")
+        self.assertEqual(req["form"]["payment_method"], "pm_card_visa")
+        self.assertEqual(req["form"]["confirm"], "true")
+        self.assertEqual(req["form"]["metadata[workspace]"], ws)
+        self.assertEqual(self.balance(base), 1500)
+        intent = next(i for i in self.fake.intents.values()
+                      if i["metadata"]["mailjuke_payment"] == pay)
+        for _ in range(2):  # the event, then a second event for the same intent
+            w = self.webhook({"id": "evt_" + uuid.uuid4().hex, "type": "payment_intent.succeeded",
+                              "created": int(time.time()), "data": {"object": intent}})
+            self.assertEqual(w.status, 200, w)
+            self.assertTrue(w.json["applied"])
+        self.assertEqual(self.balance(base), 1500)
+        entries = self.owner.get(base + "/wallet").json["data"]
+        self.assertEqual([e["kind"] for e in entries], ["top_up"])
+
+    def test_a_decline_carries_stripes_decline_code(self):
+        _, base = self.workspace()
+        r = self.top_up(base, 1500, "pm_declined")
+        self.assertEqual(r.status, 402, r)
+        self.assertEqual(r.json["errors"][0]["field"], "payment_method")
+        self.assertIn("insufficient_funds", r.json["errors"][0]["message"])
+        self.assertEqual(self.balance(base), 0)
+
+    def test_three_d_secure_then_confirm(self):
+        _, base = self.workspace()
+        r = self.top_up(base, 2500, "pm_3ds")
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json["status"], "requires_action")
+        self.assertEqual(self.balance(base), 0)
+        c = self.owner.post(r.json["next_action"]["confirm_url"], {})
+        self.assertEqual(c.status, 200, c)
+        self.assertEqual(c.json["status"], "succeeded")
+        self.assertEqual(self.balance(base), 2500)
+
+    def test_server_errors_are_retried_with_the_same_idempotency_key(self):
+        _, base = self.workspace()
+        r = self.top_up(base, 1000, "pm_flaky")
+        self.assertEqual(r.status, 201, r)
+        reqs = self.intent_request(r.json["id"])
+        self.assertEqual(len(reqs), 3)
+        self.assertEqual({q["key"] for q in reqs}, {r.json["id"]})
+        self.assertEqual(self.balance(base), 1000)
+
+    def test_an_unreachable_stripe_is_a_clear_503_and_credits_nothing(self):
+        _, base = self.workspace()
+        r = self.top_up(base, 1000, "pm_down")
+        self.assertEqual(r.status, 503, r)
+        self.assertIn("did not answer", r.json["detail"])
+        started = time.monotonic()
+        r = self.top_up(base, 1000, "pm_slow")
+        elapsed = time.monotonic() - started
+        self.assertEqual(r.status, 503, r)
+        self.assertLess(elapsed, 8, "three 1 s attempts plus back-off")
+        self.assertEqual(self.balance(base), 0)
+
+    def test_operator_refund_and_its_webhook_subtract_once(self):
+        ws, base = self.workspace()
+        pay = self.top_up(base, 3000).json["id"]
+        listed = self.operator.get(f"/api/v1/admin/payments?workspace={ws}")
+        self.assertEqual(listed.status, 200, listed)
+        [row] = [p for p in listed.json["data"] if p["id"] == pay]
+        self.assertEqual(row["refundable"]["amount"], 3000)
+        path = f"/api/v1/admin/payments/{pay}/refund"
+        r = self.operator.post(path, {"amount": 1000, "reason": "duplicate"})
+        self.assertEqual(r.status, 422, r)  # no Idempotency-Key
+        key = uuid.uuid4().hex
+        r = self.operator.post(path, {"amount": 1000, "reason": "duplicate"},
+                               headers={"Idempotency-Key": key})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["status"], "succeeded")
+        self.assertEqual(r.json["wallet_balance"]["amount"], 2000)
+        again = self.operator.post(path, {"amount": 1000, "reason": "duplicate"},
+                                   headers={"Idempotency-Key": key})
+        self.assertEqual(again.status, 201, again)
+        self.assertEqual(again.json["id"], r.json["id"])  # replayed, not refunded twice
+        refunds = [q for q in self.fake.posts("/v1/refunds") if q["form"]["metadata[mailjuke_payment]"] == pay]
+        self.assertEqual(len(refunds), 1)
+        self.assertEqual(refunds[0]["form"]["amount"], "1000")
+        self.assertEqual(refunds[0]["key"], r.json["id"])
+        intent = refunds[0]["form"]["payment_intent"]
+        w = self.webhook({"id": "evt_" + uuid.uuid4().hex, "type": "charge.refunded",
+                          "data": {"object": {"id": "ch_1", "payment_intent": intent,
+                                              "amount_refunded": 1000}}})
+        self.assertEqual(w.status, 200, w)
+        self.assertEqual(self.balance(base), 2000)  # our refund is not subtracted again
+        too_much = self.operator.post(path, {"amount": 2500, "reason": "x"},
+                                      headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(too_much.status, 409, too_much)
+        self.assertIn("refundable now: 2000 usd", too_much.json["detail"])
+        self.assertEqual(too_much.json["errors"][0]["field"], "amount")
+        events = self.owner.get(f"{base}/audit-events?action=payment.refund")
+        self.assertEqual(events.status, 200, events)
+        self.assertEqual(len(events.json["data"]), 1, events)
+        self.assertIn(self.owner.post(path, {"reason": "x"},
+                                      headers={"Idempotency-Key": uuid.uuid4().hex}).status,
+                      (403, 404))
+
+    def test_unused_credit_goes_back_to_the_cards(self):
+        _, base = self.workspace()
+        first = self.top_up(base, 1000).json["id"]
+        time.sleep(1.1)
+        second = self.top_up(base, 2000).json["id"]
+        r = self.owner.post(base + "/wallet/refunds", {})
+        self.assertEqual(r.status, 422, r)  # Idempotency-Key required
+        r = self.owner.post(base + "/wallet/refunds", {"amount": 2500},
+                            headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json["refunded"]["amount"], 2500)
+        self.assertEqual([x["payment_id"] for x in r.json["refunds"]], [second, first])
+        self.assertEqual([x["amount"]["amount"] for x in r.json["refunds"]], [2000, 500])
+        self.assertEqual(r.json["wallet_balance"]["amount"], 500)
+        r = self.owner.post(base + "/wallet/refunds", {"amount": 600},
+                            headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(r.status, 409, r)
+        r = self.owner.post(base + "/wallet/refunds", {},
+                            headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.balance(base), 0)
+        r = self.owner.post(base + "/wallet/refunds", {},
+                            headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("nothing to refund", r.json["detail"])
+
+    def test_downgrade_credit_is_not_paid_out(self):
+        _, base = self.workspace()
+        r = self.owner.put(base + "/subscription", {"plan": "growth", "payment_method": "pm_card_visa"})
+        self.assertEqual(r.status, 200, r)
+        r = self.owner.put(base + "/subscription", {"plan": "starter"})
+        self.assertEqual(r.status, 200, r)
+        credit = self.balance(base)
+        self.assertGreater(credit, 0)
+        r = self.owner.post(base + "/wallet/refunds", {},
+                            headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(r.status, 409, r)
+        self.assertIn("came from credits", r.json["detail"])
+        self.assertIn("not paid out in cash", r.json["detail"])
+        self.assertEqual(self.balance(base), credit)
+
+
+class StripeCertificateTest(unittest.TestCase):
+    """A Stripe whose certificate is not signed by the configured CA is never talked to."""
+
+    def test_an_untrusted_certificate_is_refused(self):
+        tmp = tempfile.mkdtemp(prefix="fake-stripe-")
+        try:
+            _, cert, key = make_ca(tmp, "impostor")
+            trusted_ca, _, _ = make_ca(tmp, "real")
+            fake = FakeStripe(cert, key)
+            try:
+                with mj.Server(env={
+                    "MAILJUKE_BILLING_PROVIDER": "stripe",
+                    "MAILJUKE_BILLING_STRIPE_SECRET_KEY": SECRET_KEY,
+                    "MAILJUKE_BILLING_STRIPE_API_BASE": f"https://127.0.0.1:{fake.port}",
+                    "MAILJUKE_BILLING_STRIPE_CA_FILE": trusted_ca,
+                    "MAILJUKE_BILLING_STRIPE_TIMEOUT_MS": "1000",
+                }) as server:
+                    owner = server.client()
+                    owner.signup()
+                    ws = owner.create_workspace("Impostor")
+                    r = owner.post(f"/api/v1/workspaces/{ws}/wallet/top-ups",
+                                   {"amount": 1000, "payment_method": "pm_card_visa"},
+                                   headers={"Idempotency-Key": uuid.uuid4().hex})
+                    self.assertEqual(r.status, 503, r)
+                    self.assertIn("TLS handshake", r.json["detail"])
+                    self.assertEqual(fake.requests, [])
+                    self.assertEqual(
+                        owner.get(f"/api/v1/workspaces/{ws}/wallet").json["balance"]["amount"], 0)
+            finally:
+                fake.stop()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    unittest.main()
