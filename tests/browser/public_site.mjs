@@ -39,6 +39,18 @@ try {
       check(decodeURIComponent(c.value) === "analytics:0,preferences:0", "rejected: " + c.value);
       check((await context.cookies()).length === 1, "only the consent record itself");
     });
+    if (width === 1280)
+      await step(page, "Global Privacy Control counts as an opt-out", async () => {
+        const gpc = await browser.newContext({ baseURL: process.env.MJ_URL });
+        await gpc.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+        const p = await gpc.newPage();
+        await p.goto("/");
+        await p.getByTestId("gpc-note").waitFor();
+        await p.getByRole("button", { name: "Accept all" }).click();
+        const c = (await gpc.cookies()).find((x) => x.name === "mj_consent");
+        check(c && decodeURIComponent(c.value) === "analytics:0,preferences:1", "GPC keeps analytics off: " + (c && c.value));
+        await gpc.close();
+      });
     for (const [url, heading] of PAGES) {
       await step(page, `page ${url}`, async () => {
         await page.goto(url);

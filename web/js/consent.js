@@ -19,7 +19,12 @@ export function readConsent() {
   return out;
 }
 
+// Global Privacy Control (navigator.globalPrivacyControl, sent as `Sec-GPC: 1`) is an opt-out:
+// analytics stay off whatever the banner says; the server ignores analytics for such requests.
+export const gpcOn = () => navigator.globalPrivacyControl === true;
+
 export function saveConsent(choice) {
+  if (gpcOn()) choice = { ...choice, analytics: false };
   const value = `analytics:${choice.analytics ? 1 : 0},preferences:${choice.preferences ? 1 : 0}`;
   const secure = location.protocol === "https:" ? "; Secure" : "";
   document.cookie = `${NAME}=${encodeURIComponent(value)}; Path=/; Max-Age=${180 * 86400}; SameSite=Lax${secure}`;
@@ -56,11 +61,12 @@ export function CookieBanner() {
       also use analytics cookies to learn which pages help, and preference cookies to remember
       choices such as your last workspace. Nothing optional is set until you choose; you can change your mind any time from
       “Cookie settings” at the bottom of every page.</p>
+    ${gpcOn() && html`<p data-testid="gpc-note">Your browser sends Global Privacy Control: we treat it as an opt-out, so analytics stay off.</p>`}
     ${choosing &&
     html`<fieldset class="cookie-choices"><legend>Choose which cookies to allow</legend>
       <div class="check"><input type="checkbox" id="ck-necessary" checked disabled />
         <label for="ck-necessary">Strictly necessary (always on: sign-in, security)</label></div>
-      <div class="check"><input type="checkbox" id="ck-analytics" checked=${analytics}
+      <div class="check"><input type="checkbox" id="ck-analytics" checked=${analytics && !gpcOn()} disabled=${gpcOn()}
         onChange=${(e) => setAnalytics(e.target.checked)} />
         <label for="ck-analytics">Analytics</label></div>
       <div class="check"><input type="checkbox" id="ck-preferences" checked=${preferences}
