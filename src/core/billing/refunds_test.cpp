@@ -152,7 +152,7 @@ TEST_P(RefundTest, OperatorRefundsPartThenTheRestNeverMore) {
   EXPECT_EQ(balance(), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE id = ? AND status = 'refunded'", {pay}), 1);
   EXPECT_EQ(service_->refundPayment(op_, pay, 1, "x").error().code, ErrorCode::kConflict);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'payment.refund'"), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_events WHERE action = 'payment.refund'"), 2);
   auto list = service_->payments(std::string("ws_1"), std::nullopt, 10);
   ASSERT_TRUE(list.ok());
   EXPECT_EQ(list->data[0]["refunded"]["amount"], 3000);
@@ -274,7 +274,13 @@ TEST_P(RefundTest, CreditsWithoutCardPaymentsAreNotPaidOut) {
   NewTransaction credit{"credit", "USD", "ws_1", std::nullopt, "downgrade credit", {}, {}};
   credit.legs.push_back({platformAccountId("revenue", "USD"), Side::kDebit, 900});
   credit.legs.push_back({walletAccountId("ws_1", "USD"), Side::kCredit, 900});
-  ASSERT_TRUE(Ledger(*ctx_).post(credit).ok());
+  Ledger ledger(*ctx_);
+  auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+    MJ_TRY(ledger.ensureWorkspaceAccounts(tx, "ws_1", "USD"));
+    MJ_TRY(ledger.post(tx, credit));
+    return {};
+  });
+  ASSERT_TRUE(st.ok()) << st.error().message;
   auto r = service_->refundWalletCredit(owner_, "ws_1", std::nullopt);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kConflict);
