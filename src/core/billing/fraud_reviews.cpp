@@ -76,11 +76,26 @@ Result<Json> BillingService::decideFraudReview(const Principal& p, const std::st
     return Held{row->text(1), row->text(2), row->text(11), row->integer(9)};
   }));
   if (approve) {
-    MJ_TRY_ASSIGN(auto outcome,
-                  provider_.charge({held.ws, held.pm, held.amount, ctx_.settings.billing.currency,
-                                    "MailJuke top_up", held.pay}));
+    auto charged = provider_.charge({held.ws, held.pm, held.amount, ctx_.settings.billing.currency,
+                                     "MailJuke top_up", held.pay});
+    if (!charged.ok()) {
+      // The provider could not be reached: the payment is failed, not left held (a late
+      // webhook for it still credits it once, see webhooks.cpp); the operator sees the error.
+      MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+        MJ_TRY(
+            tx.exec("UPDATE payments SET status = 'failed', failure_code = "
+                    "'provider_unavailable', updated_at = ? WHERE id = ?",
+                    {now, held.pay}));
+        return {};
+      }));
+      return std::move(charged).error();
+    }
+    const auto& outcome = *charged;
     MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
-      std::string status = outcome.status == "declined" ? "failed" : outcome.status;
+      // Stripe's `processing` waits for its webhook like a 3-D Secure step (payments status).
+      std::string status = outcome.status == "declined"     ? "failed"
+                           : outcome.status == "processing" ? "requires_action"
+                                                            : outcome.status;
       MJ_TRY(
           tx.exec("UPDATE payments SET status = ?, provider_ref = ?, failure_code = ?, "
                   "updated_at = ? WHERE id = ?",
