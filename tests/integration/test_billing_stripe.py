@@ -167,6 +167,7 @@ class StripeProviderTest(unittest.TestCase):
         cls.fake = FakeStripe(cert, key)
         cls.server = mj.Server(env={
             "MAILJUKE_BILLING_PROVIDER": "stripe",
+            "MAILJUKE_BILLING_TRIAL_CREDIT": "0",  # wallets start empty, as customers' do
             "MAILJUKE_BILLING_STRIPE_SECRET_KEY": SECRET_KEY,
             "MAILJUKE_BILLING_STRIPE_API_BASE": f"https://127.0.0.1:{cls.fake.port}",
             "MAILJUKE_BILLING_STRIPE_CA_FILE": ca,
@@ -365,6 +366,7 @@ class StripeCertificateTest(unittest.TestCase):
             try:
                 with mj.Server(env={
                     "MAILJUKE_BILLING_PROVIDER": "stripe",
+                    "MAILJUKE_BILLING_TRIAL_CREDIT": "0",
                     "MAILJUKE_BILLING_STRIPE_SECRET_KEY": SECRET_KEY,
                     "MAILJUKE_BILLING_STRIPE_API_BASE": f"https://127.0.0.1:{fake.port}",
                     "MAILJUKE_BILLING_STRIPE_CA_FILE": trusted_ca,
