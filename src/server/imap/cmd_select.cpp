@@ -43,7 +43,7 @@ void ImapSession::cmdSelect() {
         o.status = backend_.status(mailbox_id, folder);
         if (o.status.ok()) o.messages = backend_.messages(o.status->folder.id);
         // RFC 3501 §2.3.2: SELECT claims the recent messages it loaded; EXAMINE only looks.
-        if (o.messages.ok()) {
+        if (o.status.ok() && o.messages.ok()) {
           int64_t upto = examine || o.messages->empty() ? 0 : o.messages->back().uid + 1;
           o.first_recent = backend_.claimRecent(o.status->folder.id, upto);
         }
