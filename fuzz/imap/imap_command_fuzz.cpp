@@ -1,10 +1,12 @@
 // Fuzzes IMAP command framing (in small chunks, with small limits), the command grammar, the
-// argument helpers (sequence sets, flags, dates) and the modified UTF-7 codec.
+// argument helpers (sequence sets, flags, dates, RFC 2047 words and Date: fields for SEARCH) and
+// the modified UTF-7 codec.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "proto/imap/command.h"
+#include "proto/imap/header_text.h"
 #include "proto/imap/reader.h"
 #include "proto/imap/writer.h"
 
@@ -16,6 +18,8 @@ void inspect(const mailjuke::imap::Token& t) {
   (void)parseFlagList(t);
   (void)parseDateTime(t.text);
   (void)parseDate(t.text);
+  (void)decodeHeaderText(t.text);  // SEARCH on RFC 2047 text
+  (void)sentDay(t.text);           // SENT* keys on Date: fields
   if (auto name = decodeMailboxName(t.text)) {
     std::string back = encodeMailboxName(*name);
     std::string out;

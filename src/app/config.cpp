@@ -61,6 +61,7 @@ std::vector<Key> keysOf(Config& c) {
       {"imap", "imaps_listen", &c.imap.imaps_listen},
       {"imap", "max_connections", &c.imap.max_connections},
       {"imap", "max_connections_per_ip", &c.imap.max_connections_per_ip},
+      {"imap", "max_connections_per_user", &c.imap.max_connections_per_user},
       {"imap", "allow_plaintext_auth", &c.imap.allow_plaintext_auth},
       {"mail", "mailbox_quota_mb", &c.mail.mailbox_quota_mb},
       {"delivery", "resolver", &c.delivery.resolver},

@@ -62,7 +62,8 @@ struct Config {
     std::string imaps_listen = "127.0.0.1:2993";
     int64_t max_connections = 5000;
     int64_t max_connections_per_ip = 50;
-    int64_t allow_plaintext_auth = 0;  // 1: LOGIN without TLS from loopback (development only)
+    int64_t max_connections_per_user = 20;  // logged-in sessions of one mailbox (all IPs)
+    int64_t allow_plaintext_auth = 0;       // 1: LOGIN without TLS from loopback (development only)
   } imap;
   struct Mail {
     // Storage limit per mailbox (RFC 9208 QUOTA, APPEND and delivery refuse beyond it). The

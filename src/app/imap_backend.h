@@ -40,6 +40,9 @@ class ImapStoreBackend final : public imap::ImapBackend {
                                        const std::optional<std::vector<int64_t>>& only) override {
     return store_.expunge(folder_id, only);
   }
+  Result<int64_t> claimRecent(const std::string& folder_id, int64_t upto) override {
+    return store_.claimRecent(folder_id, upto);
+  }
   Result<std::string> content(const std::string& blob_id) override {
     return store_.content(blob_id);
   }

@@ -28,6 +28,7 @@ imap::ImapServerOptions imapOptions(const Config& c) {
   o.tls_key_file = c.smtp.tls_key_file;
   o.max_connections = size_t(c.imap.max_connections);
   o.max_connections_per_ip = size_t(c.imap.max_connections_per_ip);
+  o.max_connections_per_user = size_t(c.imap.max_connections_per_user);
   o.allow_plaintext_auth_on_loopback = c.imap.allow_plaintext_auth == 1;
   return o;
 }

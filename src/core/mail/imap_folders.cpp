@@ -69,9 +69,9 @@ Status ImapStore::deleteFolder(const std::string& mailbox_id, const std::string&
 Status ImapStore::renameFolder(const std::string& mailbox_id, const std::string& raw_from,
                                const std::string& raw_to) {
   std::string from = normalizeName(raw_from), to = normalizeName(raw_to);
-  if (from == "INBOX") return Error::invalid("name", "renaming INBOX is not supported yet");
   if (to == "INBOX") return Error::make(ErrorCode::kConflict, "INBOX already exists");
   MJ_TRY(validName(to));
+  if (from == "INBOX") return renameInbox(mailbox_id, to);
   return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY_ASSIGN(auto rows,
                   tx.query("SELECT id, name FROM mail_folders WHERE mailbox_id = ?", {mailbox_id}));
@@ -93,6 +93,46 @@ Status ImapStore::renameFolder(const std::string& mailbox_id, const std::string&
     }
     return {};
   });
+}
+
+Status ImapStore::renameInbox(const std::string& mailbox_id, const std::string& to) {
+  // RFC 3501 §6.3.5 (RFC 9051 §6.3.6): a new folder `to` gets INBOX's messages, with their UIDs
+  // (so its UIDNEXT and HIGHESTMODSEQ are INBOX's); INBOX stays, empty, and keeps its
+  // UIDVALIDITY and UIDNEXT, so its UIDs still only grow. INBOX's sub-folders are unaffected.
+  const int64_t now = ctx_.clock.nowSeconds();
+  auto st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+    MJ_TRY_ASSIGN(auto inbox,
+                  tx.queryOne(std::string("SELECT id, uidnext, highest_modseq, recent_uid FROM "
+                                          "mail_folders WHERE mailbox_id = ? AND name = ?") +
+                                  tx.forUpdate(),
+                              {mailbox_id, std::string("INBOX")}));
+    if (!inbox) return Error::notFound("folder INBOX");
+    MJ_TRY_ASSIGN(auto names,
+                  tx.query("SELECT name FROM mail_folders WHERE mailbox_id = ?", {mailbox_id}));
+    for (const auto& r : names) {
+      const std::string& n = r.text(0);
+      if (n == to || (n.size() > to.size() && n.compare(0, to.size() + 1, to + "/") == 0))
+        return Error::make(ErrorCode::kConflict, "folder " + to + " already exists");
+    }
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT MAX(uidvalidity) FROM mail_folders WHERE "
+                                        "mailbox_id = ?",
+                                        {mailbox_id}));
+    const int64_t uidvalidity = std::max(now, (row ? row->integer(0) : 0) + 1);
+    const std::string id = newId("fld");
+    MJ_TRY(
+        tx.exec("INSERT INTO mail_folders (id, mailbox_id, name, uidvalidity, uidnext, "
+                "highest_modseq, recent_uid, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                {id, mailbox_id, to, uidvalidity, inbox->integer(1), inbox->integer(2),
+                 inbox->integer(3), now}));
+    MJ_TRY(tx.exec("UPDATE mail_messages SET folder_id = ? WHERE folder_id = ?",
+                   {id, inbox->text(0)}));
+    // The messages left INBOX: its state changed (RFC 7162 §3.1.2).
+    MJ_TRY(tx.exec("UPDATE mail_folders SET highest_modseq = highest_modseq + 1 WHERE id = ?",
+                   {inbox->text(0)}));
+    return {};
+  });
+  if (st.ok()) mail_.changes().notify(mailbox_id);  // INBOX sessions see the EXPUNGEs
+  return st;
 }
 
 Status ImapStore::setSubscribed(const std::string& mailbox_id, const std::string& raw,

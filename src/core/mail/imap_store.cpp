@@ -252,6 +252,28 @@ Result<FlagUpdateResult> ImapStore::storeFlags(const std::string& folder_id,
   return result;
 }
 
+Result<int64_t> ImapStore::claimRecent(const std::string& folder_id, int64_t upto) {
+  // Nothing to claim (EXAMINE, or no new message): a read suffices.
+  MJ_TRY_ASSIGN(int64_t seen, ctx_.db.read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
+    MJ_TRY_ASSIGN(auto row,
+                  tx.queryOne("SELECT recent_uid FROM mail_folders WHERE id = ?", {folder_id}));
+    if (!row) return Error::notFound("folder");
+    return row->integer(0);
+  }));
+  if (upto <= seen) return seen;
+  return ctx_.db.write<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
+    MJ_TRY_ASSIGN(auto row,
+                  tx.queryOne(std::string("SELECT recent_uid FROM mail_folders WHERE id = ?") +
+                                  tx.forUpdate(),
+                              {folder_id}));
+    if (!row) return Error::notFound("folder");
+    const int64_t from = row->integer(0);
+    if (upto > from)
+      MJ_TRY(tx.exec("UPDATE mail_folders SET recent_uid = ? WHERE id = ?", {upto, folder_id}));
+    return from;
+  });
+}
+
 Result<std::vector<int64_t>> ImapStore::expunge(const std::string& folder_id,
                                                 const std::optional<std::vector<int64_t>>& only) {
   using Out = std::vector<int64_t>;

@@ -106,6 +106,11 @@ class ImapStore {
                                                   const std::vector<int64_t>& uids,
                                                   bool envelope = true, bool parts = true);
 
+  // RFC 3501 §2.3.2 \Recent: the first UID not yet claimed by a session, before this call;
+  // then, atomically, the folder's messages below `upto` are claimed (no change when `upto` is
+  // not larger: EXAMINE passes 0). The caller's recent messages are [returned value, upto).
+  Result<int64_t> claimRecent(const std::string& folder_id, int64_t upto);
+
   // Applies `update` to the messages whose UID is in `uids`; the changed ones get one new modseq
   // (the folder's highest_modseq + 1). Flags "\\Recent" are ignored (RFC 9051 §2.3.2).
   Result<FlagUpdateResult> storeFlags(const std::string& folder_id,
@@ -126,7 +131,8 @@ class ImapStore {
   // RFC 9051 §6.3.5: INBOX cannot be deleted; the folder's messages go with it. Sub-folders stay.
   Status deleteFolder(const std::string& mailbox_id, const std::string& name);
   // RFC 9051 §6.3.6: renames the folder and its sub-folders ("a" → "b" moves "a/x" to "b/x").
-  // Renaming INBOX (which moves its messages) is not supported yet: kInvalid.
+  // Renaming INBOX moves its messages to a new folder `to` and leaves INBOX empty; its
+  // sub-folders stay (RFC 3501 §6.3.5).
   Status renameFolder(const std::string& mailbox_id, const std::string& from,
                       const std::string& to);
   Status setSubscribed(const std::string& mailbox_id, const std::string& name, bool subscribed);
@@ -149,6 +155,7 @@ class ImapStore {
   Result<std::string> header(const std::string& blob_id);
 
  private:
+  Status renameInbox(const std::string& mailbox_id, const std::string& to);
   CoreContext& ctx_;
   MailStore& mail_;
   HeaderCache headers_;

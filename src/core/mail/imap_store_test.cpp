@@ -145,7 +145,7 @@ TEST_P(ImapStoreTest, CreateRenameDeleteSubscribe) {
   EXPECT_FALSE(imap_->folder(mbx_, "Projects/2026").ok());
   EXPECT_EQ(imap_->renameFolder(mbx_, "Work", "Sent").error().code, ErrorCode::kConflict);
   EXPECT_EQ(imap_->renameFolder(mbx_, "Nope", "X").error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(imap_->renameFolder(mbx_, "INBOX", "Old").error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(imap_->renameFolder(mbx_, "INBOX", "Work").error().code, ErrorCode::kConflict);
 
   ASSERT_TRUE(imap_->setSubscribed(mbx_, "Work", false).ok());
   EXPECT_FALSE(imap_->folder(mbx_, "Work")->subscribed);
@@ -157,6 +157,46 @@ TEST_P(ImapStoreTest, CreateRenameDeleteSubscribe) {
   // RFC 9051 §2.3.1.1: the same name created again gets a larger UIDVALIDITY.
   ASSERT_TRUE(imap_->createFolder(mbx_, "Work").ok());
   EXPECT_GT(imap_->folder(mbx_, "Work")->uidvalidity, v1);
+}
+
+TEST_P(ImapStoreTest, RenameInboxMovesItsMessagesAndLeavesItEmpty) {
+  deliver("one");
+  deliver("two");
+  ASSERT_TRUE(imap_->createFolder(mbx_, "INBOX/Sub").ok());
+  auto inbox = imap_->folder(mbx_, "INBOX");
+  ASSERT_TRUE(inbox.ok());
+  ASSERT_TRUE(imap_->renameFolder(mbx_, "inbox", "Old").ok());
+  auto old = imap_->folder(mbx_, "Old");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->uidnext, 3);
+  EXPECT_GT(old->uidvalidity, inbox->uidvalidity);
+  auto moved = imap_->messages(old->id);
+  ASSERT_TRUE(moved.ok());
+  ASSERT_EQ(moved->size(), 2u);
+  EXPECT_EQ((*moved)[0].uid, 1);
+  auto after = imap_->folder(mbx_, "INBOX");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->id, inbox->id);
+  EXPECT_EQ(after->uidvalidity, inbox->uidvalidity);
+  EXPECT_TRUE(imap_->messages(after->id)->empty());
+  EXPECT_TRUE(imap_->folder(mbx_, "INBOX/Sub").ok());  // sub-folders stay
+  deliver("three");                                    // new mail: INBOX, a larger UID
+  EXPECT_EQ((*imap_->messages(after->id))[0].uid, 3);
+  EXPECT_EQ(imap_->renameFolder(mbx_, "INBOX", "Old").error().code, ErrorCode::kConflict);
+}
+
+TEST_P(ImapStoreTest, ClaimRecentHandsEachMessageToOneClaimer) {
+  deliver("one");
+  deliver("two");
+  auto inbox = imap_->folder(mbx_, "INBOX");
+  ASSERT_TRUE(inbox.ok());
+  EXPECT_EQ(*imap_->claimRecent(inbox->id, 0), 1);  // EXAMINE: looks, claims nothing
+  EXPECT_EQ(*imap_->claimRecent(inbox->id, 3), 1);  // SELECT: UIDs 1 and 2 are its own
+  EXPECT_EQ(*imap_->claimRecent(inbox->id, 3), 3);  // the next SELECT: none
+  deliver("three");
+  EXPECT_EQ(*imap_->claimRecent(inbox->id, 4), 3);
+  EXPECT_EQ(*imap_->claimRecent(inbox->id, 2), 4);  // never moves back
+  EXPECT_EQ(imap_->claimRecent("fld_nope", 5).error().code, ErrorCode::kNotFound);
 }
 
 TEST_P(ImapStoreTest, AppendStoresFlagsAndDateAndReturnsUid) {

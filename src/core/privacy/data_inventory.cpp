@@ -288,6 +288,7 @@ std::vector<TableUse> build() {
         np("uidvalidity"),
         np("uidnext"),
         np("highest_modseq"),
+        np("recent_uid"),
         np("created_at")}},
       {"mail_messages",
        "senders and recipients of the customer's mail",

@@ -71,6 +71,10 @@ void ImapSession::startAuth(std::string user, std::string password) {
       },
       [this](AuthPair& r) {
         if (r.first == core::MailAuthResult::kOk && r.second) {
+          if (opt_.user_slot) {
+            user_slot_ = opt_.user_slot(r.second->id);
+            if (!user_slot_) return tagged("NO", "[LIMIT] Too many connections for this mailbox");
+          }
           account_ = r.second;
           state_ = State::kAuthenticated;
           // RFC 9051 §6.2.3: capabilities may change after login; say so in the OK.

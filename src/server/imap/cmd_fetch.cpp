@@ -134,7 +134,7 @@ void ImapSession::cmdFetch() {
             if (o.size() > start) o += ' ';
           };
           if (plan.uid) sep(), o += "UID " + std::to_string(m.uid);
-          if (plan.flags || flag_changed) sep(), o += "FLAGS ", appendFlagList(o, m.flags);
+          if (plan.flags || flag_changed) sep(), o += "FLAGS ", appendFlags(o, m);
           if (plan.internal_date)
             sep(), o += "INTERNALDATE \"" + formatDateTime(m.internal_date) + "\"";
           if (plan.size) sep(), o += "RFC822.SIZE " + std::to_string(m.size);

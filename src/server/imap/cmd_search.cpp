@@ -4,6 +4,10 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <unordered_map>
+
+#include "proto/imap/header_text.h"
+#include "proto/mime/structure_json.h"
 
 #include "server/imap/imap_session.h"
 #include "server/imap/search_keys.h"
@@ -71,12 +75,33 @@ void ImapSession::cmdSearch() {
   }
   const bool modseq = usesModseq(*key);
   if (modseq) condstore_ = true;  // RFC 7162 §3.1
-  const bool heavy = needsContent(*key);
+  const bool sent = usesSentDate(*key);
+  const bool heavy = sent || needsContent(*key);
   std::vector<core::ImapMessage> msgs = selected_->messages;
   const bool uid = cmd_.uid;
-  auto run = [this, msgs, uid, key = std::move(key).value()] {
+  std::vector<bool> recent(msgs.size());
+  for (size_t i = 0; i < msgs.size(); ++i) recent[i] = isRecent(msgs[i].uid);
+  auto run = [this, msgs, uid, sent, recent, folder_id = selected_->folder.id,
+              key = std::move(key).value()] {
     SearchOut out;
     uint32_t max_uid = msgs.empty() ? 0 : static_cast<uint32_t>(msgs.back().uid);
+    // SENT* keys: the Date: field from the envelope cached at delivery, one query.
+    std::unordered_map<int64_t, std::optional<std::string>> dates;
+    if (sent) {
+      std::vector<int64_t> uids;
+      uids.reserve(msgs.size());
+      for (const auto& m : msgs) uids.push_back(m.uid);
+      auto c = backend_.structures(folder_id, uids, true, false);
+      if (!c.ok()) {
+        out.status = c.error();
+        return out;
+      }
+      for (auto& cs : *c) {
+        if (!cs.envelope) continue;
+        auto env = mime::envelopeFromJson(*cs.envelope);
+        if (env) dates[cs.uid] = env->date;
+      }
+    }
     for (size_t i = 0; i < msgs.size(); ++i) {
       std::optional<std::string> content;
       Status failed;
@@ -99,6 +124,14 @@ void ImapSession::cmdSearch() {
           header = h.ok() ? std::move(*h) : std::string();
         }
         return *header;
+      };
+      s.recent = recent[i];
+      s.sent_day = [&]() -> std::optional<int64_t> {
+        auto it = dates.find(msgs[i].uid);
+        if (it != dates.end()) return it->second ? sentDay(*it->second) : std::nullopt;
+        // Not cached (stored before the cache existed): the header block's Date: field.
+        auto d = headerValue(s.header(), "Date");
+        return d ? sentDay(*d) : std::nullopt;
       };
       bool hit = matches(key, s);
       if (!failed.ok()) {

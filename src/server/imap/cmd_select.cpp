@@ -8,6 +8,7 @@ namespace {
 struct Opened {
   Result<core::ImapFolderStatus> status = Error::internal("not run");
   Result<std::vector<core::ImapMessage>> messages = std::vector<core::ImapMessage>();
+  Result<int64_t> first_recent = int64_t(0);
 };
 
 }  // namespace
@@ -33,19 +34,25 @@ void ImapSession::cmdSelect() {
   state_ = State::kAuthenticated;
   watch_state_->dirty.store(false);  // the load below sees everything before this point
   expunge_pending_ = false;
-  recent_ = 0;
+  recent_uids_.clear();
   std::string mailbox_id = account_->id;
   std::string folder = *name;
   blocking<Opened>(
-      [this, mailbox_id, folder] {
+      [this, mailbox_id, folder, examine] {
         Opened o;
         o.status = backend_.status(mailbox_id, folder);
         if (o.status.ok()) o.messages = backend_.messages(o.status->folder.id);
+        // RFC 3501 §2.3.2: SELECT claims the recent messages it loaded; EXAMINE only looks.
+        if (o.status.ok() && o.messages.ok()) {
+          int64_t upto = examine || o.messages->empty() ? 0 : o.messages->back().uid + 1;
+          o.first_recent = backend_.claimRecent(o.status->folder.id, upto);
+        }
         return o;
       },
       [this, examine](Opened& o) {
         if (!o.status.ok()) return no(o.status.error());
         if (!o.messages.ok()) return no(o.messages.error());
+        if (!o.first_recent.ok()) return no(o.first_recent.error());
         Selected s;
         s.folder = o.status->folder;
         s.read_only = examine;
@@ -55,8 +62,9 @@ void ImapSession::cmdSelect() {
                  std::string(examine ? "" : "\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*") +
                  ")] Flags permitted");
         untagged(std::to_string(s.messages.size()) + " EXISTS");
-        // RFC 3501 §6.3.1 requires it (rev1); what arrives later counts (updates.cpp).
-        if (!rev2_) untagged("0 RECENT");
+        // RFC 3501 §6.3.1 requires it (rev1); RFC 9051 dropped it.
+        addRecent(s.messages, 0, *o.first_recent);
+        if (!rev2_) untagged(std::to_string(recent_uids_.size()) + " RECENT");
         // RFC 3501 §6.3.1: [UNSEEN n] is the first unseen message's sequence number.
         for (size_t i = 0; i < s.messages.size(); ++i) {
           if (!core::hasFlag(s.messages[i].flags, "\\Seen")) {

@@ -61,6 +61,9 @@ void ImapSession::cmdStore() {
       update.flags.push_back((*flags)[0]);
     }
   }
+  // RFC 3501 §2.3.2: \Recent is the server's; a client cannot set or clear it.
+  std::erase_if(update.flags,
+                [](const std::string& f) { return strcasecmp(f.c_str(), "\\Recent") == 0; });
   std::vector<int64_t> uids;
   for (size_t i : resolve(*set)) uids.push_back(selected_->messages[i].uid);
   if (uids.empty()) return tagged("OK", cmd_.name + " completed");
@@ -94,7 +97,7 @@ void ImapSession::cmdStore() {
           if (cmd_.uid) line += "UID " + std::to_string(uid) + " ";
           if (!silent) {
             line += "FLAGS ";
-            appendFlagList(line, msgs[i].flags);
+            appendFlags(line, msgs[i]);
             if (condstore_) line += " ";
           }
           if (condstore_) line += "MODSEQ (" + std::to_string(msgs[i].modseq) + ")";

@@ -31,6 +31,9 @@ class FakeBackend : public ImapBackend {
   // Like MailStore at delivery: add() caches the structure JSON. false = a message stored
   // before the cache existed (NULL columns).
   bool cache_structures = true;
+  // \Recent: true = every message is recent until a SELECT claims it (the real store); false =
+  // messages added before a folder's first claim are not recent (keeps FLAGS output short).
+  bool recent_from_start = false;
 
   // Adds a message to a folder; returns its UID.
   int64_t add(const std::string& folder_id, std::string content,
@@ -125,6 +128,14 @@ class FakeBackend : public ImapBackend {
     }
     if (!out.empty()) changes.notify("mbx_user");
     return out;
+  }
+  Result<int64_t> claimRecent(const std::string& folder_id, int64_t upto) override {
+    auto it = recent_.find(folder_id);
+    if (it == recent_.end())
+      it = recent_.emplace(folder_id, recent_from_start ? 1 : find(folder_id).uidnext).first;
+    int64_t from = it->second;
+    it->second = std::max(from, upto);
+    return from;
   }
   Result<std::string> content(const std::string& blob_id) override {
     ++content_calls;
@@ -238,6 +249,7 @@ class FakeBackend : public ImapBackend {
   std::vector<core::ImapFolder> folders_;
   std::map<std::string, std::vector<core::ImapMessage>> msgs_;
   std::map<std::string, std::string> blobs_;
+  std::map<std::string, int64_t> recent_;                // folder id → first unclaimed UID
   std::map<std::string, core::CachedStructure> cached_;  // by blob id
 };
 

@@ -34,6 +34,8 @@ class ImapBackend {
                                                     const core::FlagUpdate& update) = 0;
   virtual Result<std::vector<int64_t>> expunge(
       const std::string& folder_id, const std::optional<std::vector<int64_t>>& only_uids) = 0;
+  // RFC 3501 §2.3.2: see core::ImapStore::claimRecent.
+  virtual Result<int64_t> claimRecent(const std::string& folder_id, int64_t upto) = 0;
   virtual Result<std::string> content(const std::string& blob_id) = 0;
   // Only the header block (core::headerBlock); cached in memory by the store.
   virtual Result<std::string> header(const std::string& blob_id) = 0;

@@ -65,6 +65,27 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
   std::mutex mu;  // guards conns and per_ip
   std::set<std::shared_ptr<Connection>> conns;
   std::map<std::string, size_t> per_ip;
+  std::map<std::string, size_t> per_user;  // logged-in sessions by mailbox id
+
+  // A session's hold on one of its mailbox's max_connections_per_user slots.
+  struct UserSlot {
+    std::shared_ptr<ImapServerState> state;
+    std::string id;
+    ~UserSlot() {
+      std::lock_guard lock(state->mu);
+      if (--state->per_user[id] == 0) state->per_user.erase(id);
+    }
+  };
+  std::shared_ptr<void> userSlot(const std::string& mailbox_id) {
+    std::lock_guard lock(mu);
+    size_t& n = per_user[mailbox_id];
+    if (n >= opt.max_connections_per_user) {
+      if (n == 0) per_user.erase(mailbox_id);
+      return nullptr;
+    }
+    ++n;
+    return std::shared_ptr<UserSlot>(new UserSlot{shared_from_this(), mailbox_id});
+  }
 
   ImapServerState(net::Runtime& r, ImapServerOptions o, ImapBackend& b)
       : rt(r), opt(std::move(o)), backend(b) {}
@@ -115,6 +136,9 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
     so.client_ip = c->ip;
     so.tls_available = tls != nullptr;
     so.plaintext_auth_ok = opt.allow_plaintext_auth_on_loopback && c->loopback;
+    so.user_slot = [self = shared_from_this()](const std::string& id) {
+      return self->userSlot(id);
+    };
     if (c->kind == ListenerKind::kImaps) {  // RFC 8314 §3.2: TLS before the greeting
       if (!co_await handshake(c)) co_return;
       so.tls_active = true;

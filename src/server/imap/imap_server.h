@@ -24,6 +24,8 @@ struct ImapServerOptions {
   std::string tls_key_file;
   size_t max_connections = 5000;
   size_t max_connections_per_ip = 50;
+  // Authenticated sessions per mailbox; one more login answers NO [LIMIT] (RFC 9051 §7.1).
+  size_t max_connections_per_user = 20;
   bool allow_plaintext_auth_on_loopback = false;  // development only
   std::chrono::seconds login_timeout{60};         // before authentication
   std::chrono::seconds idle_timeout{30 * 60};     // RFC 9051 §5.4: at least 30 minutes

@@ -31,6 +31,9 @@ struct SessionOptions {
   bool tls_active = false;         // implicit TLS (993) is already up
   bool plaintext_auth_ok = false;  // allow_plaintext_auth_on_loopback and a loopback peer
   ReaderLimits limits;
+  // A slot for one more session of this mailbox (held until the session ends), or nullptr when
+  // the mailbox is at its connection cap. Unset: no per-user cap.
+  std::function<std::shared_ptr<void>(const std::string& mailbox_id)> user_slot;
 };
 
 class ImapSession {
@@ -107,8 +110,17 @@ class ImapSession {
   // reports EXPUNGE / FETCH FLAGS / EXISTS (RECENT in rev1), then runs `next` (if any).
   // EXPUNGE is withheld unless `allow_expunge` (not during FETCH, STORE, SEARCH).
   void refresh(bool allow_expunge, std::function<void()> next);
-  void reportChanges(const std::vector<core::ImapMessage>& next, bool allow_expunge);
+  // `first_recent_uid`: new arrivals from this UID on are recent in this session.
+  void reportChanges(const std::vector<core::ImapMessage>& next, bool allow_expunge,
+                     int64_t first_recent_uid);
   std::string flagsUpdate(size_t index) const;  // "n FETCH (FLAGS (…) [MODSEQ (m)])"
+
+  // \Recent (recent.cpp, RFC 3501 §2.3.2; none after ENABLE IMAP4rev2).
+  bool isRecent(int64_t uid) const;
+  size_t recentCount() const;  // in the selected folder's snapshot
+  void addRecent(const std::vector<core::ImapMessage>& messages, size_t from,
+                 int64_t first_recent_uid);
+  void appendFlags(std::string& out, const core::ImapMessage& m) const;  // FLAGS (… \Recent)
 
   // One command (or a family) per file: cmd_*.cpp.
   void cmdSimple();  // CAPABILITY NOOP LOGOUT ENABLE ID NAMESPACE
@@ -150,6 +162,7 @@ class ImapSession {
   uint64_t progress_ = 0;
   Command cmd_;  // the command being handled
   std::shared_ptr<const core::MailAccount> account_;
+  std::shared_ptr<void> user_slot_;  // SessionOptions::user_slot, while logged in
   std::optional<Selected> selected_;
   std::function<void()> work_;  // runs in runBlocking()
   std::function<void()> then_;  // runs in the next process()
@@ -162,11 +175,11 @@ class ImapSession {
   };
   std::shared_ptr<WatchState> watch_state_ = std::make_shared<WatchState>();
   std::unique_ptr<core::MailChanges::Subscription> watch_;
-  bool idling_ = false;           // IDLE sent "+ idling", waiting for DONE
-  bool expunge_pending_ = false;  // EXPUNGEs withheld during FETCH/STORE/SEARCH
-  size_t recent_ = 0;             // messages that arrived in this session (rev1 RECENT)
-  bool condstore_ = false;        // RFC 7162 §3.1: CONDSTORE enabled
-  bool rev2_ = false;             // ENABLE IMAP4rev2 (RFC 9051)
+  bool idling_ = false;               // IDLE sent "+ idling", waiting for DONE
+  bool expunge_pending_ = false;      // EXPUNGEs withheld during FETCH/STORE/SEARCH
+  std::vector<int64_t> recent_uids_;  // \Recent in this session, ascending (recent.cpp)
+  bool condstore_ = false;            // RFC 7162 §3.1: CONDSTORE enabled
+  bool rev2_ = false;                 // ENABLE IMAP4rev2 (RFC 9051)
 };
 
 }  // namespace mailjuke::imap

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "proto/imap/header_text.h"
+
 namespace mailjuke::imap {
 namespace {
 
@@ -55,17 +57,34 @@ class Parser {
       if (u == name) return SearchKey{K::kFlag, flag};
       if (u == std::string("UN") + name) return SearchKey{K::kNoFlag, flag};
     }
-    if (u == "ALL" || u == "OLD") return SearchKey{K::kAll};
-    if (u == "RECENT" || u == "NEW") return SearchKey{K::kNone};  // \Recent is not tracked
+    if (u == "ALL") return SearchKey{K::kAll};
+    // RFC 3501 §6.4.4: NEW is RECENT UNSEEN, OLD is NOT RECENT.
+    if (u == "RECENT") return SearchKey{K::kRecent};
+    if (u == "NEW") {
+      k.kind = K::kAnd;
+      k.children = {SearchKey{K::kRecent}, SearchKey{K::kNoFlag, "\\Seen"}};
+      return k;
+    }
+    if (u == "OLD") {
+      k.kind = K::kNot;
+      k.children = {SearchKey{K::kRecent}};
+      return k;
+    }
     if (u == "KEYWORD" || u == "UNKEYWORD") {
       MJ_TRY_ASSIGN(auto kw, str());
       return SearchKey{u == "KEYWORD" ? K::kFlag : K::kNoFlag, kw};
     }
-    if (u == "BEFORE" || u == "ON" || u == "SINCE") {
+    if (u == "BEFORE" || u == "ON" || u == "SINCE" || u == "SENTBEFORE" || u == "SENTON" ||
+        u == "SENTSINCE") {
       MJ_TRY_ASSIGN(auto d, str());
       auto day = parseDate(d);
       if (!day.ok()) return malformed("Bad date " + d);
-      k.kind = u == "BEFORE" ? K::kBefore : u == "ON" ? K::kOn : K::kSince;
+      if (u == "BEFORE" || u == "SENTBEFORE")
+        k.kind = u == "BEFORE" ? K::kBefore : K::kSentBefore;
+      else if (u == "ON" || u == "SENTON")
+        k.kind = u == "ON" ? K::kOn : K::kSentOn;
+      else
+        k.kind = u == "SINCE" ? K::kSince : K::kSentSince;
       k.n = *day;
       return k;
     }
@@ -145,8 +164,10 @@ class Parser {
   size_t i_ = 0;
 };
 
-// The unfolded values of every `name` field in the header block of `msg`.
-bool headerContains(std::string_view msg, const std::string& name, const std::string& value) {
+// Calls `f(value)` for each `name` field of the header block of `msg` (folded lines kept)
+// until it returns true.
+template <class F>
+bool forEachField(std::string_view msg, std::string_view name, F&& f) {
   size_t end = msg.find("\r\n\r\n");
   std::string_view header = msg.substr(0, end == std::string_view::npos ? msg.size() : end + 2);
   size_t i = 0;
@@ -160,10 +181,18 @@ bool headerContains(std::string_view msg, const std::string& name, const std::st
     i = e;
     auto colon = line.find(':');
     if (colon != name.size() || strncasecmp(line.data(), name.data(), name.size()) != 0) continue;
-    // RFC 9051 §6.4.4: an empty string matches every message that has the field.
-    if (containsCi(line.substr(colon + 1), value)) return true;
+    if (f(line.substr(colon + 1))) return true;
   }
   return false;
+}
+
+bool headerContains(std::string_view msg, const std::string& name, const std::string& value) {
+  return forEachField(msg, name, [&](std::string_view raw) {
+    // RFC 9051 §6.4.4: an empty string matches every message that has the field.
+    if (containsCi(raw, value)) return true;
+    // RFC 2047 encoded words: match the decoded text too (a UTF-8 key against UTF-8 text).
+    return raw.find("=?") != std::string_view::npos && containsCi(decodeHeaderText(raw), value);
+  });
 }
 
 }  // namespace
@@ -202,6 +231,23 @@ bool usesModseq(const SearchKey& k) {
   if (k.kind == SearchKey::Kind::kModseq) return true;
   return std::any_of(k.children.begin(), k.children.end(),
                      [](const SearchKey& c) { return usesModseq(c); });
+}
+
+std::optional<std::string> headerValue(std::string_view msg, std::string_view name) {
+  std::optional<std::string> out;
+  forEachField(msg, name, [&](std::string_view raw) {
+    out = std::string(raw);
+    return true;
+  });
+  return out;
+}
+
+bool usesSentDate(const SearchKey& k) {
+  if (k.kind == SearchKey::Kind::kSentBefore || k.kind == SearchKey::Kind::kSentOn ||
+      k.kind == SearchKey::Kind::kSentSince)
+    return true;
+  return std::any_of(k.children.begin(), k.children.end(),
+                     [](const SearchKey& c) { return usesSentDate(c); });
 }
 
 bool matches(const SearchKey& k, const SearchSubject& s) {
@@ -250,6 +296,16 @@ bool matches(const SearchKey& k, const SearchSubject& s) {
       return containsCi(s.content(), k.a);
     case K::kModseq:
       return m.modseq >= k.n;
+    case K::kRecent:
+      return s.recent;
+    case K::kSentBefore:
+    case K::kSentOn:
+    case K::kSentSince: {
+      // Without a Date: field the internal date stands in (as Dovecot does).
+      std::optional<int64_t> sent = s.sent_day ? s.sent_day() : std::nullopt;
+      const int64_t d = sent ? *sent : day;
+      return k.kind == K::kSentBefore ? d < k.n : k.kind == K::kSentOn ? d == k.n : d >= k.n;
+    }
   }
   return false;
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ struct SearchKey {
     kBody,
     kText,
     kModseq,  // RFC 7162 §3.1.5: MODSEQ ["entry" type] n → modseq >= n
+    kSentBefore,
+    kSentOn,
+    kSentSince,  // RFC 3501 §6.4.4: the Date: header's day
+    kRecent,     // RFC 3501 §2.3.2 \Recent (RECENT; NEW and OLD are built from it)
   };
   Kind kind = Kind::kAll;
   std::string a, b;  // flag; header name and value; body text
@@ -47,7 +52,9 @@ struct SearchKey {
 // kUnsupportedMedia for an unknown charset (NO [BADCHARSET]).
 Result<SearchKey> parseSearch(const std::vector<Token>& args);
 bool needsContent(const SearchKey& key);
-bool usesModseq(const SearchKey& key);  // SEARCH answers "(MODSEQ n)" and enables CONDSTORE
+bool usesModseq(const SearchKey& key);
+bool usesSentDate(const SearchKey& key);  // SENT* keys: the caller provides SearchSubject::sent_day
+                                          // // SEARCH answers "(MODSEQ n)" and enables CONDSTORE
 
 struct SearchSubject {
   const core::ImapMessage& message;
@@ -56,7 +63,12 @@ struct SearchSubject {
   std::function<const std::string&()> content;  // the message bytes, loaded on first use
   // Its header block only (header keys), when the caller has a cheaper way to it than content.
   std::function<const std::string&()> header;
+  // The Date: header's day (header_text.h sentDay), nullopt without one; for SENT* keys.
+  std::function<std::optional<int64_t>()> sent_day;
+  bool recent = false;  // \Recent in this session
 };
 bool matches(const SearchKey& key, const SearchSubject& s);
+// The first `name` field's raw value in the header block of `msg`.
+std::optional<std::string> headerValue(std::string_view msg, std::string_view name);
 
 }  // namespace mailjuke::imap

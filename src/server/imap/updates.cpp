@@ -1,5 +1,7 @@
 // Untagged updates from other sessions and SMTP delivery (RFC 9051 §7.4.1, §7.5.1; RFC 3501
 // §7.4.1): the selected folder is reloaded and compared with the session's snapshot.
+#include <cstdint>
+
 #include "proto/imap/writer.h"
 #include "server/imap/imap_session.h"
 
@@ -8,11 +10,25 @@ namespace mailjuke::imap {
 void ImapSession::refresh(bool allow_expunge, std::function<void()> next) {
   watch_state_->dirty.store(false);  // before the read: a change during it sets it again
   std::string folder_id = selected_->folder.id;
-  blocking<Result<std::vector<core::ImapMessage>>>(
-      [this, folder_id] { return backend_.messages(folder_id); },
-      [this, allow_expunge, next = std::move(next)](Result<std::vector<core::ImapMessage>>& r) {
+  const bool read_only = selected_->read_only;
+  struct Reload {
+    Result<std::vector<core::ImapMessage>> messages = Error::internal("not run");
+    int64_t first_recent = 0;
+  };
+  blocking<Reload>(
+      [this, folder_id, read_only] {
+        Reload r;
+        r.messages = backend_.messages(folder_id);
+        // New arrivals become recent here if no other session claimed them first.
+        int64_t upto =
+            read_only || !r.messages.ok() || r.messages->empty() ? 0 : r.messages->back().uid + 1;
+        auto claimed = backend_.claimRecent(folder_id, upto);
+        r.first_recent = claimed.ok() ? *claimed : INT64_MAX;
+        return r;
+      },
+      [this, allow_expunge, next = std::move(next)](Reload& r) {
         // A failed reload is not the command's failure: it runs on the old snapshot.
-        if (r.ok() && selected_) reportChanges(*r, allow_expunge);
+        if (r.messages.ok() && selected_) reportChanges(*r.messages, allow_expunge, r.first_recent);
         if (next) next();
       });
 }
@@ -22,13 +38,14 @@ std::string ImapSession::flagsUpdate(size_t i) const {
   std::string line = std::to_string(i + 1) + " FETCH (";
   if (condstore_) line += "UID " + std::to_string(m.uid) + " ";
   line += "FLAGS ";
-  appendFlagList(line, m.flags);
+  appendFlags(line, m);
   // RFC 7162 §3.2: with CONDSTORE enabled, flag updates carry the MODSEQ.
   if (condstore_) line += " MODSEQ (" + std::to_string(m.modseq) + ")";
   return line + ")";
 }
 
-void ImapSession::reportChanges(const std::vector<core::ImapMessage>& next, bool allow_expunge) {
+void ImapSession::reportChanges(const std::vector<core::ImapMessage>& next, bool allow_expunge,
+                                int64_t first_recent_uid) {
   auto& cur = selected_->messages;
   bool withheld = false;
   // Both lists are in UID order: walk them together.
@@ -58,8 +75,8 @@ void ImapSession::reportChanges(const std::vector<core::ImapMessage>& next, bool
     untagged(std::to_string(cur.size()) + " EXISTS");
     // RFC 3501 §7.3.2: new arrivals count as recent in the session that sees them first; rev2
     // has no \Recent (RFC 9051 §2.3.2).
-    recent_ += cur.size() - before;
-    if (!rev2_) untagged(std::to_string(recent_) + " RECENT");
+    addRecent(cur, before, first_recent_uid);
+    if (!rev2_) untagged(std::to_string(recentCount()) + " RECENT");
   }
   if (!cur.empty() && cur.back().uid >= selected_->folder.uidnext)
     selected_->folder.uidnext = cur.back().uid + 1;
