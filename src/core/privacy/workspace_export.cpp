@@ -46,7 +46,8 @@ Result<Json> rows(store::Tx& tx, std::string_view table, const std::string& wher
   return out;
 }
 
-Json rowJson(const store::Row& r, const std::string& public_url) {
+// download_url is a path on this server, like the other *_url fields of the API.
+Json rowJson(const store::Row& r) {
   const std::string status = r.text(2);
   Json j = {{"id", r.text(0)},
             {"workspace_id", r.text(1)},
@@ -58,8 +59,7 @@ Json rowJson(const store::Row& r, const std::string& public_url) {
             {"error", r.isNull(7) ? Json(nullptr) : Json(r.text(7))},
             {"download_url", nullptr}};
   if (status == "completed")
-    j["download_url"] =
-        public_url + "/api/v1/workspaces/" + r.text(1) + "/exports/" + r.text(0) + "/download";
+    j["download_url"] = "/api/v1/workspaces/" + r.text(1) + "/exports/" + r.text(0) + "/download";
   return j;
 }
 
@@ -98,7 +98,7 @@ Result<Json> startWorkspaceExport(CoreContext& ctx, const Principal& p, const st
     MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kRowColumns +
                                             " FROM workspace_exports WHERE id = ?",
                                         {id}));
-    return rowJson(*row, ctx.settings.public_url);
+    return rowJson(*row);
   });
 }
 
@@ -214,7 +214,7 @@ Result<Json> getWorkspaceExport(CoreContext& ctx, const Principal& p, const std:
                                             "workspace_id = ?",
                                         {id, ws}));
     if (!row) return Error::notFound("workspace export");
-    return rowJson(*row, ctx.settings.public_url);
+    return rowJson(*row);
   });
 }
 
