@@ -354,6 +354,7 @@ try {
       const dlg = p.getByRole("dialog");
       await dlg.getByLabel("What happened").fill("journey: a lost laptop");
       await dlg.getByLabel("Detected at").fill("2026-01-05T08:00");
+      await dlg.getByLabel("Aware since").fill("2026-01-05T09:00");
       await dlg.getByRole("button", { name: "Record" }).click();
       const breach = p.locator("tr", { hasText: "journey: a lost laptop" });
       await breach.waitFor();
