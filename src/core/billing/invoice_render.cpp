@@ -23,6 +23,15 @@ bool zeroDecimal(const std::string& c) {
   return false;
 }
 
+// A member or null: documents differ (a credit note has no paid_at, a draft no number), and
+// the const operator[] of a missing key is undefined behaviour.
+const Json& at(const Json& j, const char* key) {
+  static const Json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
 std::string text(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
 }
@@ -34,9 +43,9 @@ std::string moneyText(const Json& m) {
 std::string dateOnly(const std::string& rfc3339) { return rfc3339.substr(0, 10); }
 
 std::string period(const Json& line) {
-  if (!line["period_start"].is_string() || !line["period_end"].is_string()) return "";
-  return dateOnly(line["period_start"].get<std::string>()) + " - " +
-         dateOnly(line["period_end"].get<std::string>());
+  if (!at(line, "period_start").is_string() || !at(line, "period_end").is_string()) return "";
+  return dateOnly(at(line, "period_start").get<std::string>()) + " - " +
+         dateOnly(at(line, "period_end").get<std::string>());
 }
 
 cairo_status_t appendToString(void* closure, const unsigned char* data, unsigned int length) {
@@ -84,9 +93,10 @@ std::string titleOf(const Json& doc) {
 std::string renderInvoiceHtml(const Json& inv) {
   auto e = [](const std::string& s) { return htmlEscape(s); };
   const std::string title = titleOf(inv);
-  const Json& seller = inv["seller"];
-  const Json& buyer = inv["buyer"];
-  std::string number = inv["number"].is_string() ? inv["number"].get<std::string>() : "DRAFT";
+  const Json& seller = at(inv, "seller");
+  const Json& buyer = at(inv, "buyer");
+  std::string number =
+      at(inv, "number").is_string() ? at(inv, "number").get<std::string>() : "DRAFT";
   std::string h =
       "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + e(title) + " " +
       e(number) +
@@ -98,8 +108,8 @@ std::string renderInvoiceHtml(const Json& inv) {
     h += "<p>Credits invoice " + e(text(inv, "credits_invoice")) +
          ". Reason: " + e(text(inv, "reason")) + "</p>";
   h += "<p>Status: " + e(text(inv, "status")) + "<br>Date: " +
-       e(dateOnly(inv["finalized_at"].is_string() ? text(inv, "finalized_at")
-                                                  : text(inv, "created_at"))) +
+       e(dateOnly(at(inv, "finalized_at").is_string() ? text(inv, "finalized_at")
+                                                      : text(inv, "created_at"))) +
        "</p>";
   auto party = [&](const char* title, const Json& p) {
     std::string s = "<div><h2>" + std::string(title) + "</h2><p>" + e(text(p, "name")) + "<br>" +
@@ -110,14 +120,14 @@ std::string renderInvoiceHtml(const Json& inv) {
   h += party("Seller", seller) + party("Bill to", buyer);
   h += "<table><thead><tr><th>Description</th><th>Period</th><th class=n>Qty</th>"
        "<th class=n>Unit price</th><th class=n>Amount</th></tr></thead><tbody>";
-  for (const auto& l : inv["lines"])
+  for (const auto& l : at(inv, "lines"))
     h += "<tr><td>" + e(text(l, "description")) + "</td><td>" + e(period(l)) + "</td><td class=n>" +
          std::to_string(l.value("quantity", int64_t(1))) + "</td><td class=n>" +
-         e(moneyText(l["unit_amount"])) + "</td><td class=n>" + e(moneyText(l["amount"])) +
+         e(moneyText(at(l, "unit_amount"))) + "</td><td class=n>" + e(moneyText(at(l, "amount"))) +
          "</td></tr>";
-  h += "</tbody><tfoot><tr><th colspan=4>Total</th><th class=n>" + e(moneyText(inv["total"])) +
+  h += "</tbody><tfoot><tr><th colspan=4>Total</th><th class=n>" + e(moneyText(at(inv, "total"))) +
        "</th></tr></tfoot></table>";
-  if (inv["reverse_charge_note"].is_string())
+  if (at(inv, "reverse_charge_note").is_string())
     h += "<p>" + e(text(inv, "reverse_charge_note")) + "</p>";
   return h + "</body></html>";
 }
@@ -142,7 +152,8 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
     cairo_text_extents(cr, s.c_str(), &ext);
     put(right - ext.x_advance, y, s);
   };
-  std::string number = inv["number"].is_string() ? inv["number"].get<std::string>() : "DRAFT";
+  std::string number =
+      at(inv, "number").is_string() ? at(inv, "number").get<std::string>() : "DRAFT";
   cairo_set_source_rgb(cr, 0, 0, 0);
   font(20, true);
   const std::string title = titleOf(inv);
@@ -157,9 +168,9 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
   }
   put(50, y += 14,
       title + " date: " +
-          dateOnly(inv["finalized_at"].is_string() ? text(inv, "finalized_at")
-                                                   : text(inv, "created_at")));
-  if (inv["paid_at"].is_string()) put(50, y += 14, "Paid: " + dateOnly(text(inv, "paid_at")));
+          dateOnly(at(inv, "finalized_at").is_string() ? text(inv, "finalized_at")
+                                                       : text(inv, "created_at")));
+  if (at(inv, "paid_at").is_string()) put(50, y += 14, "Paid: " + dateOnly(text(inv, "paid_at")));
   auto party = [&](double x, double top, const char* title, const Json& p) {
     font(11, true);
     put(x, top, title);
@@ -171,8 +182,8 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
     return yy;
   };
   double top = y + 30;
-  double y1 = party(50, top, "Seller", inv["seller"]);
-  double y2 = party(320, top, "Bill to", inv["buyer"]);
+  double y1 = party(50, top, "Seller", at(inv, "seller"));
+  double y2 = party(320, top, "Bill to", at(inv, "buyer"));
   y = std::max(y1, y2) + 35;
   font(10, true);
   put(50, y, "Description");
@@ -184,7 +195,7 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
   cairo_line_to(cr, 545, y + 5);
   cairo_stroke(cr);
   font(9, false);
-  for (const auto& l : inv["lines"]) {
+  for (const auto& l : at(inv, "lines")) {
     if (y > kHeight - 120) {
       cairo_show_page(cr);
       y = 60;
@@ -194,8 +205,8 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
     if (desc.size() > 70) desc = desc.substr(0, 67) + "...";
     put(50, y, desc);
     putRight(400, y, std::to_string(l.value("quantity", int64_t(1))));
-    putRight(470, y, moneyText(l["unit_amount"]));
-    putRight(545, y, moneyText(l["amount"]));
+    putRight(470, y, moneyText(at(l, "unit_amount")));
+    putRight(545, y, moneyText(at(l, "amount")));
     std::string p = period(l);
     if (!p.empty()) put(60, y += 12, p);
   }
@@ -204,8 +215,8 @@ Result<std::string> renderInvoicePdf(const Json& inv) {
   cairo_stroke(cr);
   font(11, true);
   put(50, y += 26, "Total");
-  putRight(545, y, moneyText(inv["total"]));
-  if (inv["reverse_charge_note"].is_string()) {
+  putRight(545, y, moneyText(at(inv, "total")));
+  if (at(inv, "reverse_charge_note").is_string()) {
     font(9, false);
     put(50, y += 30, text(inv, "reverse_charge_note"));
   }
