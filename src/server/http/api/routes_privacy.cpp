@@ -1,8 +1,6 @@
 // Privacy, public half and the signed-in person's half: the policy and its versions, the
 // subprocessor list, the Art. 30 records, the no-login request flow; /api/v1/me/privacy,
 // consents, and data subject requests (docs/privacy.md lists the response fields).
-#include <fstream>
-#include <sstream>
 
 #include "core/privacy/policy.h"
 #include "core/privacy/privacy_service.h"
@@ -143,15 +141,7 @@ void addMyPrivacyRoutes(Api& api) {
            "Download my export (ZIP; valid 5 days)", "privacy", Auth::kUser, 0,
            [&privacy](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto path, privacy.exportPath(c.principal, c.param("prq")));
-             std::ifstream f(path, std::ios::binary);
-             if (!f) return Error::make(ErrorCode::kGone, "the export is no longer available");
-             std::stringstream ss;
-             ss << f.rdbuf();
-             auto res = http::Response::text(200, "application/zip", ss.str());
-             res.headers.set("content-disposition",
-                             "attachment; filename=\"mailjuke-export-" + c.param("prq") + ".zip\"");
-             res.headers.set("cache-control", "no-store");
-             return res;
+             return zipDownload(path, "mailjuke-export-" + c.param("prq") + ".zip");
            }});
 }
 

@@ -21,6 +21,18 @@
 #include "server/http/api/json_input.h"
 
 namespace mailjuke::api {
+
+Result<http::Response> zipDownload(const std::string& path, const std::string& filename) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return Error::make(ErrorCode::kGone, "the export is no longer available");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  auto res = http::Response::text(200, "application/zip", ss.str());
+  res.headers.set("content-disposition", "attachment; filename=\"" + filename + "\"");
+  res.headers.set("cache-control", "no-store");
+  return res;
+}
+
 namespace {
 
 void addBreachRoutes(Api& api) {
@@ -116,15 +128,7 @@ void addAnonymousDownloadRoute(Api& api) {
            "privacy", Auth::kPublic, 0, [&ctx](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto path, core::privacy::exportPathByToken(
                                           ctx, c.param("prq"), c.req.queryParam("t").value_or("")));
-             std::ifstream f(path, std::ios::binary);
-             if (!f) return Error::make(ErrorCode::kGone, "the export is no longer available");
-             std::stringstream ss;
-             ss << f.rdbuf();
-             auto res = http::Response::text(200, "application/zip", ss.str());
-             res.headers.set("content-disposition",
-                             "attachment; filename=\"mailjuke-export-" + c.param("prq") + ".zip\"");
-             res.headers.set("cache-control", "no-store");
-             return res;
+             return zipDownload(path, "mailjuke-export-" + c.param("prq") + ".zip");
            }});
 }
 
@@ -161,15 +165,7 @@ void addWorkspaceExportRoutes(Api& api) {
            "workspaces", Auth::kAny, 0, [&ctx](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto path, core::privacy::workspaceExportPath(
                                           ctx, c.principal, c.param("ws"), c.param("wex")));
-             std::ifstream f(path, std::ios::binary);
-             if (!f) return Error::make(ErrorCode::kGone, "the export is no longer available");
-             std::stringstream ss;
-             ss << f.rdbuf();
-             auto res = http::Response::text(200, "application/zip", ss.str());
-             res.headers.set("content-disposition",
-                             "attachment; filename=\"workspace-" + c.param("ws") + "-export.zip\"");
-             res.headers.set("cache-control", "no-store");
-             return res;
+             return zipDownload(path, "workspace-" + c.param("ws") + "-export.zip");
            }});
 }
 

@@ -28,4 +28,7 @@ Status honourGpcHeader(Api& api, const Ctx& c, const Json& choices, Json& out);
 Status addDpaStatus(Api& api, const std::string& workspace_id, Json& out);
 Status checkDpaVersion(Api& api, const std::optional<std::string>& version);
 
+// A finished export file as an attachment (ZIP, no-store); 410 when it is gone.
+Result<http::Response> zipDownload(const std::string& path, const std::string& filename);
+
 }  // namespace mailjuke::api
