@@ -159,8 +159,10 @@ Result<std::vector<CachedStructure>> ImapStore::structures(const std::string& fo
       }
     };
     if (sorted.size() > kInChunk) {
-      // A large set (FETCH 1:*): one scan of the folder beats many IN lists.
-      MJ_TRY_ASSIGN(auto rows, tx.query(columns + "WHERE folder_id = ? ORDER BY uid", {folder_id}));
+      // A large set (FETCH 1:*, or one chunk of it): one range scan beats many IN lists.
+      MJ_TRY_ASSIGN(auto rows,
+                    tx.query(columns + "WHERE folder_id = ? AND uid >= ? AND uid <= ? ORDER BY uid",
+                             {folder_id, sorted.front(), sorted.back()}));
       take(rows, true);
       return out;
     }

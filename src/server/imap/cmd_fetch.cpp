@@ -7,7 +7,25 @@
 #include "server/imap/imap_session.h"
 
 namespace mailjuke::imap {
+
+// A FETCH over many messages runs in chunks: each chunk is one trip to the worker pool and at
+// most kChunkMessages messages or about kChunkBytes of response, which the network side can
+// start writing while the next chunk is read. The server's memory per session stays bounded
+// whatever the size of the folder (a `UID FETCH 1:* BODY.PEEK[]` of 10,000 messages is ~35 MB).
+struct ImapSession::FetchJob {
+  FetchPlan plan;
+  std::vector<size_t> idx;  // positions in the selected folder, for the sequence numbers
+  std::vector<core::ImapMessage> targets;
+  bool mark_seen = false;
+  std::string folder_id;
+  size_t next = 0;                 // first target of the next chunk
+  std::vector<int64_t> seen_uids;  // got \Seen from this FETCH (ascending): report FLAGS
+};
+
 namespace {
+
+constexpr size_t kChunkMessages = 1000;
+constexpr size_t kChunkBytes = size_t(1) << 20;
 
 struct FetchOut {
   Status status;
@@ -54,48 +72,68 @@ void ImapSession::cmdFetch() {
   if (changed_since)
     std::erase_if(idx, [&](size_t i) { return selected_->messages[i].modseq <= *changed_since; });
   if (idx.empty()) return tagged("OK", cmd_.name + " completed");
-  const bool mark_seen = plan.setsSeen() && !selected_->read_only;
-  std::vector<core::ImapMessage> targets;
-  for (size_t i : idx) targets.push_back(selected_->messages[i]);
-  std::string folder_id = selected_->folder.id;
+  auto job = std::make_shared<FetchJob>();
+  job->mark_seen = plan.setsSeen() && !selected_->read_only;
+  job->plan = std::move(plan);
+  job->targets.reserve(idx.size());
+  for (size_t i : idx) job->targets.push_back(selected_->messages[i]);
+  job->idx = std::move(idx);
+  job->folder_id = selected_->folder.id;
+  fetchChunk(std::move(job));
+}
 
+void ImapSession::fetchChunk(std::shared_ptr<FetchJob> job) {
   blocking<FetchOut>(
-      [this, plan, idx, targets, mark_seen, folder_id]() mutable {
+      [this, job] {
         FetchOut out;
-        // RFC 9051 §6.4.5: BODY[section] (not PEEK) sets \Seen; the FETCH then reports FLAGS.
-        std::vector<int64_t> unseen;
-        if (mark_seen)
-          for (const auto& m : targets)
+        const FetchPlan& plan = job->plan;
+        if (job->next == 0 && job->mark_seen) {
+          // RFC 9051 §6.4.5: BODY[section] (not PEEK) sets \Seen, for the whole set at once
+          // (one MODSEQ); the FETCH then reports FLAGS for those messages.
+          std::vector<int64_t> unseen;
+          for (const auto& m : job->targets)
             if (!core::hasFlag(m.flags, "\\Seen")) unseen.push_back(m.uid);
-        if (!unseen.empty()) {
-          auto r = backend_.storeFlags(folder_id, unseen, {core::FlagMode::kAdd, {"\\Seen"}, {}});
-          if (!r.ok()) {
-            out.status = r.error();
-            return out;
+          if (!unseen.empty()) {
+            auto r =
+                backend_.storeFlags(job->folder_id, unseen, {core::FlagMode::kAdd, {"\\Seen"}, {}});
+            if (!r.ok()) {
+              out.status = r.error();
+              return out;
+            }
+            out.seen = std::move(r->changed);
+            std::sort(out.seen.begin(), out.seen.end(),
+                      [](const auto& a, const auto& b) { return a.uid < b.uid; });
+            for (const auto& c : out.seen) job->seen_uids.push_back(c.uid);
+            for (auto& m : job->targets) {  // the flags every chunk reports
+              auto c = std::lower_bound(out.seen.begin(), out.seen.end(), m.uid,
+                                        [](const auto& a, int64_t uid) { return a.uid < uid; });
+              if (c != out.seen.end() && c->uid == m.uid) m = *c;
+            }
           }
-          out.seen = std::move(r->changed);
         }
+        const size_t first = job->next;
+        const size_t last = std::min(job->targets.size(), first + kChunkMessages);
         // ENVELOPE / BODYSTRUCTURE / BODY and section offsets: the structure cached at
-        // delivery, one query for the whole set; the blob is read only for sections (once per
+        // delivery, one query per chunk; the blob is read only for sections (once per
         // message) or to parse messages stored before the cache existed.
         const bool need_env = plan.needsEnvelope(), need_parts = plan.needsParts();
         std::vector<core::CachedStructure> cached;
         if (need_env || need_parts) {
           std::vector<int64_t> uids;
-          uids.reserve(targets.size());
-          for (const auto& m : targets) uids.push_back(m.uid);
-          auto c = backend_.structures(folder_id, uids, need_env, need_parts);
+          uids.reserve(last - first);
+          for (size_t k = first; k < last; ++k) uids.push_back(job->targets[k].uid);
+          auto c = backend_.structures(job->folder_id, uids, need_env, need_parts);
           if (!c.ok()) {
             out.status = c.error();
             return out;
           }
           cached = std::move(*c);
         }
-        for (size_t k = 0; k < targets.size(); ++k) {
-          core::ImapMessage& m = targets[k];
-          bool flag_changed = false;
-          for (const auto& c : out.seen)
-            if (c.uid == m.uid) m = c, flag_changed = true;
+        size_t k = first;
+        for (; k < last && out.text.size() < kChunkBytes; ++k) {
+          const core::ImapMessage& m = job->targets[k];
+          const bool flag_changed =
+              std::binary_search(job->seen_uids.begin(), job->seen_uids.end(), m.uid);
           std::string content;
           bool have_content = false;
           auto load = [&]() -> Status {
@@ -127,52 +165,75 @@ void ImapSession::cmdFetch() {
               if (s.ok()) structure = std::move(*s);
             }
           }
-          std::string& o = out.text;
-          o += "* " + std::to_string(idx[k] + 1) + " FETCH (";
-          size_t start = o.size();
-          auto sep = [&] {
-            if (o.size() > start) o += ' ';
-          };
-          if (plan.uid) sep(), o += "UID " + std::to_string(m.uid);
-          if (plan.flags || flag_changed) sep(), o += "FLAGS ", appendFlags(o, m);
-          if (plan.internal_date)
-            sep(), o += "INTERNALDATE \"" + formatDateTime(m.internal_date) + "\"";
-          if (plan.size) sep(), o += "RFC822.SIZE " + std::to_string(m.size);
-          if (plan.modseq) sep(), o += "MODSEQ (" + std::to_string(m.modseq) + ")";
-          if (plan.envelope) {
-            sep(), o += "ENVELOPE ";
-            o += structure ? renderEnvelope(structure->envelope)
-                           : "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
-          }
-          if (plan.bodystructure && structure)
-            sep(), o += "BODYSTRUCTURE " + renderBody(structure->root, true);
-          if (plan.body && structure) sep(), o += "BODY " + renderBody(structure->root, false);
-          for (const auto& s : plan.sections) {
-            std::string bytes = structure ? extractSection(content, *structure, s)
-                                : s.part.empty() && s.text.empty() ? content
-                                                                   : std::string();
-            sep();
-            o += s.response_name;
-            if (s.origin) {
-              // RFC 9051 §6.4.5: <origin.count> → at most count octets from origin.
-              o += "<" + std::to_string(*s.origin) + ">";
-              bytes = *s.origin >= bytes.size() ? std::string() : bytes.substr(*s.origin, *s.count);
-            }
-            o += ' ';
-            appendLiteral(o, bytes);
-          }
-          o += ")\r\n";
+          appendFetchResponse(out.text, job->idx[k] + 1, m, flag_changed, plan, structure, content);
         }
+        job->next = k;
         return out;
       },
-      [this](FetchOut& r) {
-        for (const auto& c : r.seen)
-          for (auto& m : selected_->messages)
-            if (m.uid == c.uid) m = c;
+      [this, job](FetchOut& r) {
+        auto& messages = selected_->messages;
+        for (const auto& c : r.seen) {
+          auto m = std::lower_bound(messages.begin(), messages.end(), c.uid,
+                                    [](const auto& a, int64_t uid) { return a.uid < uid; });
+          if (m != messages.end() && m->uid == c.uid) *m = c;
+        }
         if (!r.status.ok()) return no(r.status.error());
-        out_ += r.text;
+        if (out_.empty())
+          out_ = std::move(r.text);
+        else
+          out_ += r.text;
+        if (job->next < job->targets.size()) return fetchChunk(job);
         tagged("OK", cmd_.name + " completed");
       });
+}
+
+void ImapSession::appendFetchResponse(std::string& o, size_t number, const core::ImapMessage& m,
+                                      bool flag_changed, const FetchPlan& plan,
+                                      const std::optional<mime::MessageStructure>& structure,
+                                      const std::string& content) const {
+  o += "* ";
+  o += std::to_string(number);
+  o += " FETCH (";
+  size_t start = o.size();
+  auto sep = [&] {
+    if (o.size() > start) o += ' ';
+  };
+  if (plan.uid) sep(), o += "UID ", o += std::to_string(m.uid);
+  if (plan.flags || flag_changed) sep(), o += "FLAGS ", appendFlags(o, m);
+  if (plan.internal_date) sep(), o += "INTERNALDATE \"" + formatDateTime(m.internal_date) + "\"";
+  if (plan.size) sep(), o += "RFC822.SIZE ", o += std::to_string(m.size);
+  if (plan.modseq) sep(), o += "MODSEQ (" + std::to_string(m.modseq) + ")";
+  if (plan.envelope) {
+    sep(), o += "ENVELOPE ";
+    o += structure ? renderEnvelope(structure->envelope)
+                   : "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)";
+  }
+  if (plan.bodystructure && structure)
+    sep(), o += "BODYSTRUCTURE " + renderBody(structure->root, true);
+  if (plan.body && structure) sep(), o += "BODY " + renderBody(structure->root, false);
+  for (const auto& s : plan.sections) {
+    sep();
+    o += s.response_name;
+    const bool whole = s.part.empty() && s.text.empty();
+    std::string extracted;
+    std::string_view bytes;  // stays empty for a section of a message that could not be parsed
+    if (whole) {
+      bytes = content;
+    } else if (structure) {
+      extracted = extractSection(content, *structure, s);
+      bytes = extracted;
+    }
+    if (s.origin) {
+      // RFC 9051 §6.4.5: <origin.count> → at most count octets from origin.
+      o += '<';
+      o += std::to_string(*s.origin);
+      o += '>';
+      bytes = *s.origin >= bytes.size() ? std::string_view() : bytes.substr(*s.origin, *s.count);
+    }
+    o += ' ';
+    appendLiteral(o, bytes);
+  }
+  o += ")\r\n";
 }
 
 }  // namespace mailjuke::imap

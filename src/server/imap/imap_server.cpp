@@ -42,8 +42,25 @@ struct Connection {
   std::string ip;
   bool loopback = false;
   ListenerKind kind = ListenerKind::kImap;
-  explicit Connection(tcp::socket s) : sock(std::move(s)), timer(sock.get_executor()) {}
+  // Responses written while the session goes on with its next pipelined command (mbsync sends
+  // thousands of FETCHes at once): at most one write in flight, network thread only.
+  std::string writing;
+  bool write_busy = false;
+  ErrorCodeT write_ec;
+  asio::steady_timer write_timer;   // the write's deadline
+  asio::steady_timer write_waiter;  // cancelled when the write completes
+  explicit Connection(tcp::socket s)
+      : sock(std::move(s)),
+        timer(sock.get_executor()),
+        write_timer(sock.get_executor()),
+        write_waiter(sock.get_executor()) {}
 };
+
+// Output gathered by a run of pipelined commands is written out from this size on, while the
+// session carries on; past kMaxPending with a write still in flight the session waits for it
+// (a client that does not read holds a bounded amount of the server's memory).
+constexpr size_t kStreamFrom = 64 * 1024;
+constexpr size_t kMaxPending = 2 * 1024 * 1024;
 
 struct Listener {
   const char* name;    // key in start()'s result
@@ -106,8 +123,55 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
     c.timer.cancel();
   }
 
+  // Starts writing `out` without waiting for it; a write must not be in flight already.
+  void startWrite(const std::shared_ptr<Connection>& c, std::string out) {
+    c->writing = std::move(out);
+    c->write_busy = true;
+    c->write_timer.expires_after(opt.write_timeout);
+    c->write_timer.async_wait([c](ErrorCodeT ec) {
+      if (ec || !c->write_busy) return;
+      c->timed_out = true;
+      ErrorCodeT ignored;
+      c->sock.cancel(ignored);
+    });
+    auto done = [c](ErrorCodeT ec, size_t) {
+      c->write_busy = false;
+      c->write_ec = ec;
+      c->writing = {};
+      c->write_timer.cancel();
+      c->write_waiter.cancel();
+    };
+    if (c->tls)
+      asio::async_write(*c->tls, asio::buffer(c->writing), done);
+    else
+      asio::async_write(c->sock, asio::buffer(c->writing), done);
+  }
+
+  // Waits for the write in flight, if any; false when it failed.
+  static awaitable<bool> writeDone(const std::shared_ptr<Connection>& c) {
+    while (c->write_busy) {
+      c->write_waiter.expires_at(Clock::time_point::max());
+      ErrorCodeT ignored;
+      co_await c->write_waiter.async_wait(redirect_error(use_awaitable, ignored));
+    }
+    co_return !c->write_ec;
+  }
+
+  // Between two pipelined commands: writes what is gathered once it is worth a write.
+  awaitable<bool> stream(const std::shared_ptr<Connection>& c, ImapSession& s) {
+    if (s.output().size() < kStreamFrom) co_return true;
+    if (c->write_busy && s.output().size() >= kMaxPending) {
+      // (GCC 12 miscompiles a co_await inside a short-circuit condition: kept on its own.)
+      bool ok = co_await writeDone(c);
+      if (!ok) co_return false;
+    }
+    if (!c->write_busy) startWrite(c, s.takeOutput());
+    co_return true;
+  }
+
   awaitable<bool> flush(const std::shared_ptr<Connection>& c, ImapSession& s) {
-    // All responses gathered since the last read go out in one write (pipelined commands).
+    // Responses gathered since the last read go out in one write after any still in flight.
+    if (!co_await writeDone(c)) co_return false;
     std::string out = s.takeOutput();
     if (out.empty()) co_return true;
     ErrorCodeT ec;
@@ -165,6 +229,7 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
     for (;;) {
       switch (s.process(stopping.load())) {
         case ImapSession::Step::kBlocking:
+          if (!co_await stream(c, s)) co_return;
           co_await net::offload(rt.workers(), [&s] {
             s.runBlocking();
             return true;

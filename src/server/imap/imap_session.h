@@ -19,6 +19,7 @@
 
 #include "proto/imap/command.h"
 #include "proto/imap/reader.h"
+#include "server/imap/fetch_items.h"
 #include "server/imap/imap_backend.h"
 
 namespace mailjuke::imap {
@@ -144,6 +145,12 @@ class ImapSession {
   void cmdClose();   // CLOSE UNSELECT
   void cmdExpunge();
   void cmdFetch();
+  struct FetchJob;  // a FETCH in progress (cmd_fetch.cpp)
+  void fetchChunk(std::shared_ptr<FetchJob> job);
+  void appendFetchResponse(std::string& out, size_t number, const core::ImapMessage& m,
+                           bool flag_changed, const FetchPlan& plan,
+                           const std::optional<mime::MessageStructure>& structure,
+                           const std::string& content) const;
   void cmdStore();
   void cmdSearch();
   void cmdIdle();

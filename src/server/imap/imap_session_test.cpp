@@ -285,6 +285,39 @@ TEST_F(ImapSessionTest, BodyFetchSetsSeenAndUidFetch) {
   EXPECT_NE(run(s, "f NOOP\r\n").find("f OK"), std::string::npos);  // the session lives on
 }
 
+TEST_F(ImapSessionTest, LargeFetchRunsInChunksWithOneTaggedReply) {
+  // 2,500 messages of ~1 KB: more than one chunk by count (1,000) and, for BODY[], by size
+  // (1 MB). Each chunk is one trip to the backend; the responses stay in order, the \Seen of a
+  // non-PEEK fetch is stored once for the whole set and reported on every message.
+  std::string big = std::string(kPlainMessage) + std::string(1000, 'x') + "\r\n";
+  const int n = 2500;
+  for (int i = 0; i < n; ++i) backend_.add("f_inbox", big);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  int trips = 0;
+  s.feed("b FETCH 1:* (UID ENVELOPE BODY[])\r\n");
+  std::string out;
+  for (;;) {
+    auto step = s.process();
+    out += s.takeOutput();
+    if (step != ImapSession::Step::kBlocking) break;
+    ++trips;
+    s.runBlocking();
+  }
+  EXPECT_GE(trips, 3);
+  size_t pos = 0;
+  for (int i = 1; i <= n; ++i) {
+    std::string line = "* " + std::to_string(i) + " FETCH (UID " + std::to_string(i) +
+                       " FLAGS (\\Seen) ENVELOPE (";
+    size_t at = out.find(line, pos);
+    ASSERT_NE(at, std::string::npos) << "message " << i;
+    pos = at + line.size();
+  }
+  EXPECT_EQ(out.find("b OK FETCH completed\r\n"), out.size() - 22);
+  EXPECT_EQ(out.find("b OK"), out.rfind("b OK"));
+  for (const auto& m : backend_.stored("f_inbox")) EXPECT_TRUE(core::hasFlag(m.flags, "\\Seen"));
+}
+
 TEST_F(ImapSessionTest, StoreSilentAndExpunge) {
   for (int i = 0; i < 4; ++i) backend_.add("f_inbox", kPlainMessage);
   auto s = loggedIn();
