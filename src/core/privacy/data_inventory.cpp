@@ -665,7 +665,8 @@ std::vector<TableUse> build() {
         np("actor"),
         np("action"),
         {"note", C::kSupport, E::kRetainRestricted},
-        np("created_at")}},
+        np("created_at"),
+        np("seq")}},  // order within the request (0016)
       {"processing_flags",
        "account holder",
        ctl,

@@ -79,7 +79,7 @@ Result<Json> PrivacyService::requestJson(store::Tx& tx, const std::string& id, b
   if (with_history) {
     MJ_TRY_ASSIGN(auto events,
                   tx.query("SELECT actor, action, note, created_at FROM privacy_request_events "
-                           "WHERE request_id = ? ORDER BY created_at, id",
+                           "WHERE request_id = ? ORDER BY created_at, seq, id",
                            {id}));
     Json h = Json::array();
     for (const auto& e : events)

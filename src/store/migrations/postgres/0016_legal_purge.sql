@@ -120,3 +120,6 @@ FOR EACH ROW EXECUTE FUNCTION credit_note_lines_guard();
 -- Whole-workspace erasure asked by its owner (a privacy request): the scheduled deletion names
 -- the request, which completes when the deletion does.
 ALTER TABLE workspace_deletions ADD COLUMN request_id TEXT;
+
+-- A request's history in the order it was written (several events can share a millisecond).
+ALTER TABLE privacy_request_events ADD COLUMN seq BIGINT NOT NULL DEFAULT 0;
