@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include <cctype>
 #include <charconv>
 #include <functional>
 #include <variant>
@@ -103,6 +104,7 @@ std::vector<Key> keysOf(Config& c) {
       {"security", "password_hash_ops", &c.security.password_hash_ops},
       {"security", "rate_limit_per_minute", &c.security.rate_limit_per_minute},
       {"privacy", "legal_retention_years", &c.privacy.legal_retention_years},
+      {"privacy", "legal_retention_by_country", &c.privacy.legal_retention_by_country},
       {"privacy", "workspace_grace_days", &c.privacy.workspace_grace_days},
       {"privacy", "export_valid_days", &c.privacy.export_valid_days},
       {"privacy", "policy_file", &c.privacy.policy_file},
@@ -211,6 +213,16 @@ Status validate(const Config& c) {
   MJ_TRY(positive("security.login_window_minutes", c.security.login_window_minutes, 1440));
   MJ_TRY(positive("security.rate_limit_per_minute", c.security.rate_limit_per_minute, 10000000));
   MJ_TRY(positive("privacy.legal_retention_years", c.privacy.legal_retention_years, 100));
+  for (const auto& e : c.privacy.legal_retention_by_country) {
+    auto colon = e.find(':');
+    bool ok = colon == 2 && std::isupper(static_cast<unsigned char>(e[0])) &&
+              std::isupper(static_cast<unsigned char>(e[1])) && e.size() > 3 && e.size() <= 6;
+    for (size_t i = 3; ok && i < e.size(); ++i) ok = std::isdigit(static_cast<unsigned char>(e[i]));
+    if (!ok || std::stoll(e.substr(3)) < 1 || std::stoll(e.substr(3)) > 100)
+      return Error::invalid(
+          "privacy.legal_retention_by_country",
+          "expected COUNTRY:YEARS entries like DE:10,NL:7 (1 to 100 years), got '" + e + "'");
+  }
   MJ_TRY(positive("privacy.workspace_grace_days", c.privacy.workspace_grace_days, 3650));
   MJ_TRY(positive("privacy.export_valid_days", c.privacy.export_valid_days, 365));
   MJ_TRY(positive("delivery.port", c.delivery.port, 65535));

@@ -124,7 +124,8 @@ struct Config {
     int64_t rate_limit_per_minute = 6000;
   } security;
   struct Privacy {
-    int64_t legal_retention_years = 10;   // invoices/ledger kept restricted after erasure
+    int64_t legal_retention_years = 10;  // invoices/ledger kept restricted after erasure
+    std::vector<std::string> legal_retention_by_country;  // "DE:10", "NL:7" (country:years)
     int64_t workspace_grace_days = 30;    // solely owned workspaces of an erased person
     int64_t export_valid_days = 5;        // access/portability download links
     std::string policy_file;              // empty: the embedded policy text

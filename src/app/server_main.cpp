@@ -143,9 +143,15 @@ int serve(const Config& config, const std::string& only) {
   core::MailQueue mail_queue(*b.ctx);
   core::privacy::PrivacySettings privacy_settings;
   privacy_settings.legal_retention_years = config.privacy.legal_retention_years;
+  for (const auto& entry : config.privacy.legal_retention_by_country) {
+    auto colon = entry.find(':');  // validated by the config loader: "DE:10"
+    privacy_settings.legal_retention_by_country[entry.substr(0, colon)] =
+        std::stoll(entry.substr(colon + 1));
+  }
   privacy_settings.workspace_grace_days = config.privacy.workspace_grace_days;
   privacy_settings.export_valid_days = config.privacy.export_valid_days;
   privacy_settings.export_dir = config.platform.data_dir + "/exports";
+  privacy_settings.blob_dir = config.platform.data_dir + "/blobs";  // as MailRuntime's
   privacy_settings.policy_file = config.privacy.policy_file;
   privacy_settings.dpa_version = config.privacy.dpa_version;
   core::privacy::PrivacyService privacy(*b.ctx, privacy_settings, accounts, &job_runner);
@@ -235,7 +241,7 @@ int serve(const Config& config, const std::string& only) {
   runtime.start();
   if (wants("smtp")) mail.startDelivery();
   int64_t ticks = 0;
-  job_runner.setTick([&domains, &forwards, &mail, &billing, &ticks, &b] {
+  job_runner.setTick([&domains, &forwards, &mail, &billing, &privacy, &ticks, &b] {
     if (auto st = forwards.refresh(domains); !st.ok())
       spdlog::warn("forwarding: reload failed: {}", st.error().message);
     // Other nodes sharing PostgreSQL change mailboxes too: a cheap version check when idle.
@@ -248,7 +254,7 @@ int serve(const Config& config, const std::string& only) {
       spdlog::info("dkim: removed {} retired keys", *n);
     // Retention jobs from the data inventory (docs/privacy.md): at start, then hourly.
     if (ticks % 14400 == 0) {
-      auto purged = core::privacy::runRetention(*b.ctx);
+      auto purged = core::privacy::runRetention(*b.ctx, privacy.settings());
       if (!purged.ok())
         spdlog::warn("retention: failed: {}", purged.error().message);
       else

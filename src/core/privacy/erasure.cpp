@@ -10,6 +10,7 @@
 #include "core/privacy/analytics.h"
 #include "core/privacy/data_inventory.h"
 #include "core/privacy/flags.h"
+#include "core/privacy/legal_hold.h"
 #include "core/privacy/schema_info.h"
 #include "core/privacy/subject_links.h"
 
@@ -113,7 +114,6 @@ Result<Json> eraseAccount(store::Tx& tx, const CoreContext& ctx, const PrivacySe
                          "'owner' AND o.user_id <> ?)",
                          {user_id, user_id}));
   int64_t due = now + settings.workspace_grace_days * 86400;
-  int64_t purge_after = now + settings.legal_retention_years * 31557600;
   for (const auto& w : sole) {
     std::string ws = w.text(0);
     MJ_TRY_ASSIGN(auto existing,
@@ -140,19 +140,9 @@ Result<Json> eraseAccount(store::Tx& tx, const CoreContext& ctx, const PrivacySe
                ". To keep it, contact the platform operator before then to take over "
                "ownership; the deletion can be cancelled until that day."},
           now));
-    // Bookkeeping law: the workspace's ledger stays, restricted, for the legal period.
-    MJ_TRY_ASSIGN(
-        auto books,
-        tx.queryOne("SELECT COUNT(*) FROM ledger_transactions WHERE workspace_id = ?", {ws}));
-    if (books && books->integer(0) > 0) {
-      MJ_TRY(
-          tx.exec("INSERT INTO legal_holds (id, scope, scope_id, reason, purge_after, "
-                  "created_at) VALUES (?, 'workspace', ?, ?, ?, ?)",
-                  {newId("lgh"), ws,
-                   std::string("invoices and ledger entries (Art. 17(3)(b), bookkeeping law)"),
-                   purge_after, now}));
-      summary["legal_holds"] = summary["legal_holds"].get<int>() + 1;
-    }
+    // Bookkeeping law: the workspace's books stay, restricted, for the legal period.
+    MJ_TRY_ASSIGN(auto hold, holdWorkspaceBooks(tx, settings, ws, kHoldReason, now));
+    if (hold) summary["legal_holds"] = summary["legal_holds"].get<int>() + 1;
   }
 
   // The inventory walk: every linked row deleted, cleared or pseudonymised.
@@ -182,10 +172,9 @@ Status purgeWorkspace(store::Tx& tx, const std::string& ws, int64_t now) {
     MJ_TRY(tx.exec(std::string("DELETE FROM ") + table + " WHERE workspace_id = ?", {ws}));
   MJ_TRY(tx.exec("UPDATE zone_state SET version = version + 1"));
   MJ_TRY(tx.exec("UPDATE mailbox_state SET version = version + 1"));
-  MJ_TRY_ASSIGN(auto books, tx.queryOne("SELECT COUNT(*) FROM ledger_accounts WHERE workspace_id "
-                                        "= ?",
-                                        {ws}));
-  if (books && books->integer(0) > 0) {
+  MJ_TRY(tx.exec("DELETE FROM billing_details WHERE workspace_id = ?", {ws}));
+  MJ_TRY_ASSIGN(bool books, hasBooks(tx, ws));
+  if (books) {
     MJ_TRY(
         tx.exec("UPDATE workspaces SET status = 'deleted', settings = '{}', updated_at = ? "
                 "WHERE id = ?",
@@ -195,6 +184,17 @@ Status purgeWorkspace(store::Tx& tx, const std::string& ws, int64_t now) {
   }
   MJ_TRY(
       tx.exec("UPDATE workspace_deletions SET completed_at = ? WHERE workspace_id = ?", {now, ws}));
+  return {};
+}
+
+Status retireWorkspace(store::Tx& tx, const PrivacySettings& settings, const std::string& ws,
+                       int64_t now) {
+  MJ_TRY(
+      tx.exec("UPDATE subscriptions SET status = 'canceled', canceled_at = ?, updated_at = ? "
+              "WHERE workspace_id = ? AND status <> 'canceled'",
+              {now, now, ws}));
+  MJ_TRY(purgeWorkspace(tx, ws, now));
+  MJ_TRY(holdWorkspaceBooks(tx, settings, ws, kHoldReason, now));
   return {};
 }
 

@@ -23,4 +23,12 @@ Result<Json> eraseAccount(store::Tx& tx, const CoreContext& ctx, const PrivacySe
 // its ledger. Used when a scheduled deletion falls due.
 Status purgeWorkspace(store::Tx& tx, const std::string& workspace_id, int64_t now);
 
+inline constexpr const char* kHoldReason =
+    "invoices, payments and ledger entries (Art. 17(3)(b), bookkeeping law)";
+
+// purgeWorkspace, then its live subscriptions end and its books go under a legal hold
+// (holdWorkspaceBooks). A scheduled deletion falling due and a deleted workspace's purge.
+Status retireWorkspace(store::Tx& tx, const PrivacySettings& settings,
+                       const std::string& workspace_id, int64_t now);
+
 }  // namespace mailjuke::core::privacy

@@ -145,6 +145,23 @@ Status PrivacyService::cancelWorkspaceDeletion(const std::string& ws, const Prin
                                   "NULL",
                                   {now, ws}));
     if (n == 0) return Error::notFound("scheduled workspace deletion");
+    // An owner's erasure request ends with it (its history keeps why).
+    MJ_TRY_ASSIGN(auto req, tx.queryOne("SELECT request_id FROM workspace_deletions WHERE "
+                                        "workspace_id = ? AND request_id IS NOT NULL",
+                                        {ws}));
+    if (req) {
+      MJ_TRY(
+          tx.exec("UPDATE privacy_requests SET status = 'cancelled', updated_at = ? WHERE id "
+                  "= ? AND status = 'processing'",
+                  {now, req->text(0)}));
+      MJ_TRY(addRequestEvent(tx, req->text(0), "operator", "cancelled",
+                             "the platform operator cancelled the deletion", now));
+    }
+    // The workspace lives on: its books are no longer kept for a purge.
+    MJ_TRY(
+        tx.exec("DELETE FROM legal_holds WHERE scope = 'workspace' AND scope_id = ? AND "
+                "purged_at IS NULL",
+                {ws}));
     return {};
   });
 }

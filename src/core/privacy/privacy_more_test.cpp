@@ -85,13 +85,13 @@ TEST_P(PrivacyMoreTest, BreachAlertsOperatorsOnceWhen72HoursPassWithoutNotificat
   EXPECT_EQ((*b)["categories"], Json({"account", "contact"}));
 
   clock_.advanceSeconds(71 * 3600);
-  auto r = runRetention(*ctx_);
+  auto r = runRetention(*ctx_, privacy_->settings());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)["breach_alerts"], 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'breach_alert'"), 0);
 
   clock_.advanceSeconds(2 * 3600);  // 73 h after awareness
-  r = runRetention(*ctx_);
+  r = runRetention(*ctx_, privacy_->settings());
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)["breach_alerts"], 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'breach_alert'"), 2);  // each op
@@ -104,7 +104,7 @@ TEST_P(PrivacyMoreTest, BreachAlertsOperatorsOnceWhen72HoursPassWithoutNotificat
   EXPECT_FALSE(j["alerted_at"].is_null());
   // Once only.
   clock_.advanceSeconds(3600);
-  r = runRetention(*ctx_);
+  r = runRetention(*ctx_, privacy_->settings());
   EXPECT_EQ((*r)["breach_alerts"], 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'breach_alert'"), 2);
 
@@ -225,10 +225,10 @@ TEST_P(PrivacyMoreTest, AnalyticsIsPseudonymousConsentedAggregatedAndSuppressesS
 
   const std::string today = formatDate(clock_.nowSeconds());
   // Today is not complete: nothing aggregated yet.
-  ASSERT_TRUE(runRetention(*ctx_).ok());
+  ASSERT_TRUE(runRetention(*ctx_, privacy_->settings()).ok());
   EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_daily"), 0);
   clock_.advanceSeconds(86400);
-  ASSERT_TRUE(runRetention(*ctx_).ok());
+  ASSERT_TRUE(runRetention(*ctx_, privacy_->settings()).ok());
   auto rep = db_->read<Json>(
       [&](store::Tx& tx) { return analyticsReport(tx, today, today, std::nullopt); });
   ASSERT_TRUE(rep.ok());
@@ -240,7 +240,7 @@ TEST_P(PrivacyMoreTest, AnalyticsIsPseudonymousConsentedAggregatedAndSuppressesS
   EXPECT_TRUE((*rep)["data"][1]["suppressed"].get<bool>());
   EXPECT_FALSE((*rep)["data"][1].contains("events"));
   // Counted once only.
-  ASSERT_TRUE(runRetention(*ctx_).ok());
+  ASSERT_TRUE(runRetention(*ctx_, privacy_->settings()).ok());
   EXPECT_EQ(text("SELECT events FROM analytics_daily WHERE event = 'domain_added'"), "6");
   auto bad = db_->read<Json>(
       [&](store::Tx& tx) { return analyticsReport(tx, "2026-13-01", today, std::nullopt); });
@@ -249,10 +249,10 @@ TEST_P(PrivacyMoreTest, AnalyticsIsPseudonymousConsentedAggregatedAndSuppressesS
 
   // Raw rows go after 13 months; the counts stay.
   clock_.advanceSeconds(395 * 86400);
-  ASSERT_TRUE(runRetention(*ctx_).ok());
+  ASSERT_TRUE(runRetention(*ctx_, privacy_->settings()).ok());
   EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_events"), 8);
   clock_.advanceSeconds(2 * 86400);
-  ASSERT_TRUE(runRetention(*ctx_).ok());
+  ASSERT_TRUE(runRetention(*ctx_, privacy_->settings()).ok());
   EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_events"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_daily"), 2);
 }
@@ -323,7 +323,9 @@ TEST_P(PrivacyMoreTest, WorkspaceExportIsOwnerOnlyAndLeavesSecretsOut) {
   auto started = startWorkspaceExport(*ctx_, owner.principal, "ws_x");
   ASSERT_TRUE(started.ok()) << started.error().message;
   const std::string id = (*started)["id"].get<std::string>();
-  ASSERT_TRUE(buildWorkspaceExport(*ctx_, (dir_ / "exports").string(), 5, id).ok());
+  ASSERT_TRUE(
+      buildWorkspaceExport(*ctx_, (dir_ / "exports").string(), (dir_ / "blobs").string(), 5, id)
+          .ok());
   auto got = getWorkspaceExport(*ctx_, owner.principal, "ws_x", id);
   ASSERT_TRUE(got.ok());
   EXPECT_EQ((*got)["status"], "completed") << got->dump();
@@ -352,7 +354,7 @@ TEST_P(PrivacyMoreTest, WorkspaceExportIsOwnerOnlyAndLeavesSecretsOut) {
   // The link lasts 5 days; then retention deletes the file.
   clock_.advanceSeconds(5 * 86400 + 1);
   EXPECT_EQ(workspaceExportPath(*ctx_, owner.principal, "ws_x", id).error().code, ErrorCode::kGone);
-  ASSERT_TRUE(runRetention(*ctx_).ok());
+  ASSERT_TRUE(runRetention(*ctx_, privacy_->settings()).ok());
   EXPECT_FALSE(std::filesystem::exists(*path));
 }
 

@@ -15,6 +15,7 @@
 #include "core/privacy/export.h"
 #include "core/privacy/flags.h"
 #include "core/privacy/request_util.h"
+#include "core/privacy/workspace_erasure.h"
 
 namespace mailjuke::core::privacy {
 namespace {
@@ -78,7 +79,7 @@ Result<Json> PrivacyService::requestJson(store::Tx& tx, const std::string& id, b
   if (with_history) {
     MJ_TRY_ASSIGN(auto events,
                   tx.query("SELECT actor, action, note, created_at FROM privacy_request_events "
-                           "WHERE request_id = ? ORDER BY created_at, id",
+                           "WHERE request_id = ? ORDER BY created_at, seq, id",
                            {id}));
     Json h = Json::array();
     for (const auto& e : events)
@@ -100,6 +101,11 @@ Result<Json> PrivacyService::createRequest(const Principal& p, const RequestInpu
     return Error::invalid("purpose", "must be product_analytics or marketing");
   if (in.type == "rectification" && !in.name && !in.company && !in.message)
     return Error::invalid("message", "say what should be corrected (or give name / company)");
+  if (in.workspace_id && in.type != "erasure")
+    return Error::invalid("workspace_id", "only an erasure request names a workspace");
+  if (in.workspace_id && in.workspace_id->empty())
+    return Error::invalid("workspace_id", "must name a workspace");
+  const bool workspace_erasure = in.type == "erasure" && in.workspace_id.has_value();
   // Identity check proportional to the request: the password again, plus TOTP when enabled.
   MJ_TRY(accounts_.reauthenticate(p.user_id, in.password, in.totp_code));
   if (in.type == "rectification" && (in.name || in.company))
@@ -118,7 +124,8 @@ Result<Json> PrivacyService::createRequest(const Principal& p, const RequestInpu
     MJ_TRY_ASSIGN(auto u, tx.queryOne("SELECT email FROM users WHERE id = ?", {p.user_id}));
     if (!u) return Error::notFound("account");
     std::string status = "completed";
-    if (run_export) status = "processing";
+    if (run_export || workspace_erasure) status = "processing";
+    if (workspace_erasure) details["workspace_id"] = *in.workspace_id;
     if (in.type == "rectification" && in.message) status = "open";  // an operator task
     MJ_TRY(
         tx.exec("INSERT INTO privacy_requests (id, user_id, type, status, details, "
@@ -139,6 +146,9 @@ Result<Json> PrivacyService::createRequest(const Principal& p, const RequestInpu
       if (in.name || in.company)
         MJ_TRY(addRequestEvent(tx, id, "system", "applied", "profile corrected at once", now));
       if (!in.message) MJ_TRY(addRequestEvent(tx, id, "system", "completed", "", now));
+    } else if (workspace_erasure) {
+      MJ_TRY_ASSIGN(outcome,
+                    scheduleWorkspaceErasure(tx, ctx_, settings_, p, *in.workspace_id, id, now));
     } else if (in.type == "erasure") {
       MJ_TRY_ASSIGN(outcome, eraseAccount(tx, ctx_, settings_, p.user_id, now));
       MJ_TRY(addRequestEvent(tx, id, "system", "completed", outcome.dump(), now));
@@ -155,10 +165,11 @@ Result<Json> PrivacyService::createRequest(const Principal& p, const RequestInpu
                                "the period the law requires, then deleted."},
                           now));
     }
-    if (in.type != "erasure") {
+    if (in.type != "erasure" || workspace_erasure) {
       Principal actor_p = p;
-      MJ_TRY(recordAudit(tx, actor_p,
-                         {"", "privacy.request", "privacy_request", id, {{"type", in.type}}}, now));
+      Json data = {{"type", in.type}};
+      if (workspace_erasure) data["workspace_id"] = *in.workspace_id;
+      MJ_TRY(recordAudit(tx, actor_p, {"", "privacy.request", "privacy_request", id, data}, now));
     }
     MJ_TRY_ASSIGN(Json j, requestJson(tx, id, false, false));
     if (in.type == "erasure") j["outcome"] = outcome;
@@ -227,6 +238,14 @@ Result<Json> PrivacyService::getRequest(const Principal& p, const std::string& i
   return ctx_.db.read<Json>([&](store::Tx& tx) -> Result<Json> {
     MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT user_id FROM privacy_requests WHERE id = ?", {id}));
     if (!row || row->text(0) != p.user_id) return Error::notFound("privacy request");
+    return requestJson(tx, id, true, false);
+  });
+}
+
+Result<Json> PrivacyService::cancelRequest(const Principal& p, const std::string& id) {
+  int64_t now = ctx_.clock.nowSeconds();
+  return ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
+    MJ_TRY(cancelWorkspaceErasure(tx, p, id, now));
     return requestJson(tx, id, true, false);
   });
 }

@@ -28,7 +28,8 @@ struct RequestInput {
   std::optional<std::string> purpose;  // objection: product_analytics | marketing
   std::optional<std::string> name;     // rectification: applied at once
   std::optional<std::optional<std::string>> company;
-  std::optional<std::string> message;  // anything else: becomes an operator task
+  std::optional<std::string> message;       // anything else: becomes an operator task
+  std::optional<std::string> workspace_id;  // erasure of a whole workspace by its owner
 };
 
 struct QueueQuery {
@@ -62,6 +63,8 @@ class PrivacyService {
 
   Result<Json> createRequest(const Principal& p, const RequestInput& in);
   Result<Json> getRequest(const Principal& p, const std::string& id);
+  // The requester cancels a scheduled workspace erasure (workspace_erasure.h).
+  Result<Json> cancelRequest(const Principal& p, const std::string& id);
   // The export file of a completed access/portability request within its validity.
   Result<std::string> exportPath(const Principal& p, const std::string& id);
 

@@ -20,6 +20,7 @@ class PrivacyDbTest : public core::testing::MailDbTest {
     ctx_->settings.password_mem_bytes = 64 * 1024;
     PrivacySettings settings;
     settings.export_dir = (dir_ / "exports").string();
+    settings.blob_dir = (dir_ / "blobs").string();
     accounts_ = std::make_unique<AccountService>(*ctx_);
     privacy_ = std::make_unique<PrivacyService>(*ctx_, settings, *accounts_, nullptr);
   }

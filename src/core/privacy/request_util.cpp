@@ -14,11 +14,16 @@ bool validRequestType(const std::string& type) {
 
 Status addRequestEvent(store::Tx& tx, const std::string& request_id, const std::string& actor,
                        const std::string& action, const std::string& note, int64_t now) {
+  // seq: the next number in this request's history (its transaction holds the request row).
+  MJ_TRY_ASSIGN(auto last, tx.queryOne("SELECT COALESCE(MAX(seq), 0) FROM privacy_request_events "
+                                       "WHERE request_id = ?",
+                                       {request_id}));
   MJ_TRY(
       tx.exec("INSERT INTO privacy_request_events (id, request_id, actor, action, note, "
-              "created_at) VALUES (?,?,?,?,?,?)",
+              "created_at, seq) VALUES (?,?,?,?,?,?,?)",
               {newId("pre"), request_id, actor, action,
-               note.empty() ? store::Value(nullptr) : store::Value(note), now}));
+               note.empty() ? store::Value(nullptr) : store::Value(note), now,
+               (last ? last->integer(0) : 0) + 1}));
   return {};
 }
 

@@ -8,6 +8,8 @@
 #include "core/privacy/breaches.h"
 #include "core/privacy/erasure.h"
 #include "core/privacy/flags.h"
+#include "core/privacy/legal_hold.h"
+#include "core/privacy/workspace_erasure.h"
 #include "core/privacy/workspace_export.h"
 
 namespace mailjuke::core::privacy {
@@ -31,7 +33,7 @@ Result<int64_t> truncateIps(store::Tx& tx, const char* table, int64_t before) {
   return n;
 }
 
-Result<int64_t> dueWorkspaceDeletions(store::Tx& tx, const CoreContext& ctx, int64_t now) {
+Result<int64_t> dueWorkspaceDeletions(store::Tx& tx, const PrivacySettings& settings, int64_t now) {
   int64_t n = 0;
   // A warning a week before (the first warning went out when the deletion was scheduled).
   MJ_TRY_ASSIGN(auto warn, tx.query("SELECT d.workspace_id, d.scheduled_for FROM "
@@ -50,7 +52,9 @@ Result<int64_t> dueWorkspaceDeletions(store::Tx& tx, const CoreContext& ctx, int
            "Workspace deletion on " + formatDate(w.integer(1)),
            "This workspace will be deleted with its domains, mailboxes and "
            "messages on " +
-               formatDate(w.integer(1)) + ". Contact the platform operator to cancel."},
+               formatDate(w.integer(1)) +
+               ". Until then it can be cancelled (by the owner who asked for it, or the "
+               "platform operator)."},
           now));
     MJ_TRY(tx.exec("UPDATE workspace_deletions SET warned_at = ? WHERE workspace_id = ?",
                    {now, w.text(0)}));
@@ -60,35 +64,31 @@ Result<int64_t> dueWorkspaceDeletions(store::Tx& tx, const CoreContext& ctx, int
                                    "scheduled_for <= ?",
                                    {now}));
   for (const auto& d : due) {
-    MJ_TRY(purgeWorkspace(tx, d.text(0), now));
+    MJ_TRY(completeWorkspaceErasure(tx, d.text(0), now));
+    MJ_TRY(retireWorkspace(tx, settings, d.text(0), now));
     ++n;
   }
-  (void)ctx;
   return n;
 }
 
-Result<int64_t> expiredHolds(store::Tx& tx, int64_t now) {
+Result<int64_t> expiredHolds(store::Tx& tx, const PrivacySettings& settings, int64_t now) {
   MJ_TRY_ASSIGN(auto holds, tx.query("SELECT id, scope_id FROM legal_holds WHERE scope = "
                                      "'workspace' AND purged_at IS NULL AND purge_after <= ?",
                                      {now}));
+  int64_t n = 0;
   for (const auto& h : holds) {
     const std::string ws = h.text(1);
-    MJ_TRY(
-        tx.exec("DELETE FROM ledger_entries WHERE transaction_id IN (SELECT id FROM "
-                "ledger_transactions WHERE workspace_id = ?)",
-                {ws}));
-    MJ_TRY(
-        tx.exec("DELETE FROM ledger_entries WHERE account_id IN (SELECT id FROM "
-                "ledger_accounts WHERE workspace_id = ?)",
-                {ws}));
-    MJ_TRY(
-        tx.exec("UPDATE ledger_transactions SET reverses_id = NULL WHERE workspace_id = ?", {ws}));
-    MJ_TRY(tx.exec("DELETE FROM ledger_transactions WHERE workspace_id = ?", {ws}));
-    MJ_TRY(tx.exec("DELETE FROM ledger_accounts WHERE workspace_id = ?", {ws}));
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT status FROM workspaces WHERE id = ?", {ws}));
+    if (row && row->text(0) != "deleted") continue;  // deletion cancelled: the books live on
+    // Records added since the hold was placed extend it (and get their purge_after).
+    MJ_TRY_ASSIGN(auto until, holdWorkspaceBooks(tx, settings, ws, kHoldReason, now));
+    if (until && *until > now) continue;
+    MJ_TRY(purgeWorkspaceBooks(tx, ws, now));
     MJ_TRY(tx.exec("DELETE FROM workspaces WHERE id = ? AND status = 'deleted'", {ws}));
     MJ_TRY(tx.exec("UPDATE legal_holds SET purged_at = ? WHERE id = ?", {now, h.text(0)}));
+    ++n;
   }
-  return int64_t(holds.size());
+  return n;
 }
 
 Result<int64_t> expiredExports(store::Tx& tx, int64_t now) {
@@ -108,50 +108,53 @@ Result<int64_t> expiredExports(store::Tx& tx, int64_t now) {
 const std::vector<RetentionRule>& retentionRules() {
   using Tx = store::Tx;
   using Ctx = CoreContext;
+  using Settings = PrivacySettings;
   static const std::vector<RetentionRule> rules = {
       {"expired_sessions", "sessions", "deleted once expired or revoked",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM sessions WHERE expires_at < ? OR revoked_at IS NOT NULL",
                         {now});
        }},
       {"expired_tokens", "user_tokens", "deleted once used or expired",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM user_tokens WHERE expires_at < ? OR used_at IS NOT NULL",
                         {now});
        }},
       {"login_failures", "login_failures", "deleted after the throttling window",
-       [](Tx& tx, const Ctx& ctx, int64_t now) {
+       [](Tx& tx, const Ctx& ctx, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM login_failures WHERE at < ?",
                         {now - ctx.settings.login_window_seconds});
        }},
       {"invitations", "invitations", "deleted 30 days after expiry",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM invitations WHERE expires_at < ?", {now - 30 * kDay});
        }},
       {"idempotency_keys", "idempotency_keys", "deleted after 24 hours",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM idempotency_keys WHERE created_at < ?", {now - kDay});
        }},
       {"sent_outbox", "outbox", "deleted 30 days after sending",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < ?",
                         {now - 30 * kDay});
        }},
       {"audit_ip_truncation", "audit_events", "IP addresses truncated after 30 days (/24, /48)",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          tx.touchAll();  // cached audit pages (AuditPageCache)
          return truncateIps(tx, "audit_events", now - 30 * kDay);
        }},
       {"security_log", "audit_events", "account-level security events deleted after 1 year",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM audit_events WHERE workspace_id IS NULL AND created_at < ?",
                         {now - 365 * kDay});
        }},
       {"consent_ip_truncation", "consent_events", "IP addresses stored truncated",
-       [](Tx& tx, const Ctx&, int64_t now) { return truncateIps(tx, "consent_events", now); }},
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
+         return truncateIps(tx, "consent_events", now);
+       }},
       {"verification_codes", "privacy_requests",
        "unverified codes void after 10 minutes; unverified requests deleted after 30 days",
-       [](Tx& tx, const Ctx&, int64_t now) -> Result<int64_t> {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) -> Result<int64_t> {
          MJ_TRY_ASSIGN(auto voided,
                        tx.exec("UPDATE privacy_requests SET status = 'void', code_hash = NULL, "
                                "updated_at = ? WHERE status = 'pending_verification' AND "
@@ -163,9 +166,9 @@ const std::vector<RetentionRule>& retentionRules() {
          return voided + gone;
        }},
       {"exports", "privacy_requests", "export files deleted 5 days after they are ready",
-       [](Tx& tx, const Ctx&, int64_t now) { return expiredExports(tx, now); }},
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) { return expiredExports(tx, now); }},
       {"closed_requests", "privacy_requests", "closed requests deleted after 3 years",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec(
              "DELETE FROM privacy_requests WHERE status IN ('completed', 'refused') "
              "AND updated_at < ?",
@@ -173,35 +176,30 @@ const std::vector<RetentionRule>& retentionRules() {
        }},
       {"workspace_deletions", "workspace_deletions",
        "solely owned workspaces of erased people deleted after the grace period",
-       [](Tx& tx, const Ctx& ctx, int64_t now) { return dueWorkspaceDeletions(tx, ctx, now); }},
-      {"deleted_workspaces", "workspaces", "deleted workspaces purged after 30 days",
-       [](Tx& tx, const Ctx&, int64_t now) -> Result<int64_t> {
+       [](Tx& tx, const Ctx&, const Settings& settings, int64_t now) {
+         return dueWorkspaceDeletions(tx, settings, now);
+       }},
+      {"deleted_workspaces", "workspaces",
+       "deleted workspaces purged after 30 days (their books kept under a legal hold)",
+       [](Tx& tx, const Ctx&, const Settings& settings, int64_t now) -> Result<int64_t> {
          MJ_TRY_ASSIGN(auto rows, tx.query("SELECT id FROM workspaces WHERE status = 'deleted' "
                                            "AND updated_at < ? AND id NOT IN (SELECT scope_id "
                                            "FROM legal_holds WHERE purged_at IS NULL)",
                                            {now - 30 * kDay}));
-         int64_t n = 0;
-         for (const auto& r : rows) {
-           MJ_TRY_ASSIGN(auto books, tx.queryOne("SELECT COUNT(*) FROM ledger_accounts WHERE "
-                                                 "workspace_id = ?",
-                                                 {r.text(0)}));
-           if (books && books->integer(0) > 0) continue;  // bookkeeping keeps the row
-           MJ_TRY(purgeWorkspace(tx, r.text(0), now));
-           ++n;
-         }
-         return n;
+         for (const auto& r : rows) MJ_TRY(retireWorkspace(tx, settings, r.text(0), now));
+         return int64_t(rows.size());
        }},
       {"stripe_events", "stripe_events", "payment provider events deleted after 90 days",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM stripe_events WHERE received_at < ?", {now - 90 * kDay});
        }},
       {"fraud_reviews", "fraud_reviews", "decided reviews deleted 3 years after the decision",
-       [](Tx& tx, const Ctx&, int64_t now) {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
          return tx.exec("DELETE FROM fraud_reviews WHERE decided_at IS NOT NULL AND decided_at < ?",
                         {now - 3 * 365 * kDay});
        }},
       {"payments", "payments", "payments not on an invoice deleted after 10 years",
-       [](Tx& tx, const Ctx&, int64_t now) -> Result<int64_t> {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) -> Result<int64_t> {
          int64_t before = now - 10 * 365 * kDay;
          MJ_TRY(
              tx.exec("DELETE FROM fraud_reviews WHERE payment_id IN (SELECT id FROM payments "
@@ -215,26 +213,32 @@ const std::vector<RetentionRule>& retentionRules() {
                         {before});
        }},
       {"workspace_export_files", "workspace_exports", "export files deleted after 5 days",
-       [](Tx& tx, const Ctx&, int64_t now) { return expireWorkspaceExports(tx, now); }},
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) {
+         return expireWorkspaceExports(tx, now);
+       }},
       {"analytics_events", "analytics_events",
        "complete days aggregated into counts; raw rows deleted after 13 months",
-       [](Tx& tx, const Ctx&, int64_t now) -> Result<int64_t> {
+       [](Tx& tx, const Ctx&, const Settings&, int64_t now) -> Result<int64_t> {
          MJ_TRY(aggregateAnalytics(tx, now));
          return tx.exec("DELETE FROM analytics_events WHERE aggregated = 1 AND created_at < ?",
                         {now - kAnalyticsRawDays * kDay});
        }},
-      {"legal_holds", "legal_holds", "ledger and invoices purged when the legal period ends",
-       [](Tx& tx, const Ctx&, int64_t now) { return expiredHolds(tx, now); }},
+      {"legal_holds", "legal_holds",
+       "invoices, credit notes, payments and whole ledger transactions purged when the legal "
+       "period of their country ends (default 10 years)",
+       [](Tx& tx, const Ctx&, const Settings& settings, int64_t now) {
+         return expiredHolds(tx, settings, now);
+       }},
   };
   return rules;
 }
 
-Result<Json> runRetention(CoreContext& ctx) {
+Result<Json> runRetention(CoreContext& ctx, const PrivacySettings& settings) {
   int64_t now = ctx.clock.nowSeconds();
   Json out = Json::object();
   for (const auto& rule : retentionRules()) {
-    MJ_TRY_ASSIGN(int64_t n,
-                  ctx.db.write<int64_t>([&](store::Tx& tx) { return rule.run(tx, ctx, now); }));
+    MJ_TRY_ASSIGN(int64_t n, ctx.db.write<int64_t>(
+                                 [&](store::Tx& tx) { return rule.run(tx, ctx, settings, now); }));
     out[std::string(rule.name)] = n;
   }
   // Not retention, but the same hourly tick: the 72-hour breach notification alert.

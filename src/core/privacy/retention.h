@@ -9,6 +9,7 @@
 
 #include "base/json.h"
 #include "core/context.h"
+#include "core/privacy/privacy_settings.h"
 
 namespace mailjuke::core::privacy {
 
@@ -17,12 +18,15 @@ struct RetentionRule {
   std::string_view table;
   std::string_view rule;  // as people read it
   // Returns how many rows it purged or changed.
-  std::function<Result<int64_t>(store::Tx&, const CoreContext&, int64_t now)> run;
+  std::function<Result<int64_t>(store::Tx&, const CoreContext&, const PrivacySettings&,
+                                int64_t now)>
+      run;
 };
 
 const std::vector<RetentionRule>& retentionRules();
 
-// Runs every rule (each in its own transaction); returns {rule name: rows}.
-Result<Json> runRetention(CoreContext& ctx);
+// Runs every rule (each in its own transaction); returns {rule name: rows}. The settings give
+// the legal periods (PrivacyService::settings()).
+Result<Json> runRetention(CoreContext& ctx, const PrivacySettings& settings);
 
 }  // namespace mailjuke::core::privacy

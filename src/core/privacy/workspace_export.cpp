@@ -8,6 +8,7 @@
 #include "core/audit/audit_log.h"
 #include "core/privacy/data_inventory.h"
 #include "core/privacy/subject_links.h"
+#include "core/privacy/workspace_mail_export.h"
 #include "core/privacy/zip_writer.h"
 
 namespace mailjuke::core::privacy {
@@ -102,7 +103,8 @@ Result<Json> startWorkspaceExport(CoreContext& ctx, const Principal& p, const st
   });
 }
 
-Status buildWorkspaceExport(CoreContext& ctx, const std::string& export_dir, int64_t valid_days,
+Status buildWorkspaceExport(CoreContext& ctx, const std::string& export_dir,
+                            const std::string& blob_dir, int64_t valid_days,
                             const std::string& id) {
   struct File {
     std::string name;
@@ -158,12 +160,17 @@ Status buildWorkspaceExport(CoreContext& ctx, const std::string& export_dir, int
   int64_t now = ctx.clock.nowSeconds();
   std::string path = export_dir + "/workspace-" + id + "-" + crypto::randomToken(12) + ".zip";
   Status built = gathered.ok() ? Status{} : Status(gathered.error());
+  int64_t files_total = int64_t(files.size() + 1);  // with the manifest
   if (built.ok()) {
     std::error_code ec;
     std::filesystem::create_directories(export_dir, ec);
     std::string tmp = path + ".tmp";
+    const std::string mail_dir = path + ".mail";
     ZipWriter zip(tmp);
-    if (!zip.ok()) {
+    auto mail = writeWorkspaceMail(ctx, blob_dir, ws, mail_dir);
+    if (!mail.ok()) {
+      built = Status(mail.error());
+    } else if (!zip.ok()) {
       built = Error::internal("cannot create " + tmp);
     } else {
       Json manifest_files = Json::array();
@@ -172,6 +179,20 @@ Status buildWorkspaceExport(CoreContext& ctx, const std::string& export_dir, int
             {{"file", f.name}, {"rows", int64_t(f.data.size())}, {"what", f.what}});
         if (built.ok()) built = zip.add(f.name, f.data.dump(2));
       }
+      Json mail_index = Json::array();
+      for (const auto& m : *mail) {
+        manifest_files.push_back(
+            {{"file", m.file},
+             {"rows", m.messages},
+             {"what", "mail of " + m.mailbox + ", folder " + m.folder + " (mboxrd)"}});
+        mail_index.push_back({{"file", m.file},
+                              {"mailbox", m.mailbox},
+                              {"folder", m.folder},
+                              {"messages", m.messages},
+                              {"bytes", m.bytes}});
+        if (built.ok()) built = zip.addFile(m.file, m.path);
+        ++files_total;
+      }
       Json manifest = {{"generated_at", formatRfc3339(now)},
                        {"workspace_id", ws},
                        {"controller", "the organisation that owns the workspace"},
@@ -179,15 +200,22 @@ Status buildWorkspaceExport(CoreContext& ctx, const std::string& export_dir, int
                        {"format", "JSON, UTF-8, times RFC 3339 UTC"},
                        {"excluded",
                         "password hashes and sealed passwords, API key hashes, DKIM private keys, "
-                        "members' data beyond what an owner sees, mail content (use IMAP)"},
+                        "members' data beyond what an owner sees"},
+                       {"mail",
+                        {{"format",
+                          "one mbox file per mailbox and folder (mboxrd: From_ line with the "
+                          "message's arrival time, '>From ' quoting, LF line ends)"},
+                         {"folders", mail_index}}},
                        {"files", manifest_files}};
       if (built.ok()) built = zip.add("manifest.json", manifest.dump(2));
-      if (built.ok()) built = zip.close();
+      if (built.ok()) built = zip.close();  // streams the mbox files into the ZIP
       if (built.ok()) {
         std::filesystem::rename(tmp, path, ec);
         if (ec) built = Error::internal("cannot move the export into place: " + ec.message());
       }
     }
+    std::filesystem::remove_all(mail_dir, ec);
+    if (!built.ok()) std::filesystem::remove(tmp, ec);
   }
   return ctx.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     if (!built.ok()) {
@@ -200,7 +228,7 @@ Status buildWorkspaceExport(CoreContext& ctx, const std::string& export_dir, int
     MJ_TRY(tx.exec(
         "UPDATE workspace_exports SET status = 'completed', export_path = ?, expires_at = ?, "
         "files = ?, completed_at = ? WHERE id = ?",
-        {path, now + valid_days * 86400, int64_t(files.size() + 1), now, id}));
+        {path, now + valid_days * 86400, files_total, now, id}));
     return {};
   });
 }

@@ -1,4 +1,4 @@
-// A ZIP file written with libzip from in-memory buffers (the exports).
+// A ZIP file written with libzip from in-memory buffers and files on disk (the exports).
 #pragma once
 
 #include <zip.h>
@@ -27,6 +27,16 @@ class ZipWriter {
     const auto& b = buffers_.back();
     zip_source_t* src = zip_source_buffer(za_, b.data(), b.size(), 0);
     if (!src) return Error::internal("zip: cannot make a source");
+    if (zip_file_add(za_, name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
+      zip_source_free(src);
+      return Error::internal(std::string("zip: ") + zip_strerror(za_));
+    }
+    return {};
+  }
+  // The file is read (streamed) at close(); it must exist until then.
+  Status addFile(const std::string& name, const std::string& path) {
+    zip_source_t* src = zip_source_file(za_, path.c_str(), 0, -1);  // -1: to the end
+    if (!src) return Error::internal(std::string("zip: ") + zip_strerror(za_));
     if (zip_file_add(za_, name.c_str(), src, ZIP_FL_OVERWRITE | ZIP_FL_ENC_UTF_8) < 0) {
       zip_source_free(src);
       return Error::internal(std::string("zip: ") + zip_strerror(za_));

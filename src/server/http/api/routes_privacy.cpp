@@ -116,7 +116,7 @@ void addMyPrivacyRoutes(Api& api) {
            [&privacy, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto in,
                            JsonInput::from(c.body, {"type", "password", "totp_code", "purpose",
-                                                    "name", "company", "message"}));
+                                                    "name", "company", "message", "workspace_id"}));
              core::privacy::RequestInput r;
              MJ_TRY_ASSIGN(r.type, in.str("type", 32));
              MJ_TRY_ASSIGN(r.password, in.str("password", 1024));
@@ -125,6 +125,7 @@ void addMyPrivacyRoutes(Api& api) {
              MJ_TRY_ASSIGN(r.name, in.optStr("name", 800));
              MJ_TRY_ASSIGN(r.company, in.nullableStr("company", 800));
              MJ_TRY_ASSIGN(r.message, in.optStr("message", 4000));
+             MJ_TRY_ASSIGN(r.workspace_id, in.optStr("workspace_id", 64));
              MJ_TRY_ASSIGN(auto j, privacy.createRequest(c.principal, r));
              // Erasure revoked the person's API keys: drop them from the key cache at once.
              if (r.type == "erasure") api.services().workspaces.forgetKeys();
@@ -135,6 +136,12 @@ void addMyPrivacyRoutes(Api& api) {
            "One of my privacy requests: status, due date, download_url when an export is ready",
            "privacy", Auth::kUser, 0, [&privacy](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto j, privacy.getRequest(c.principal, c.param("prq")));
+             return jsonResponse(200, j);
+           }});
+  api.add({"POST", "/api/v1/me/privacy/requests/{prq}/cancel",
+           "Cancel my scheduled workspace erasure before its date", "privacy", Auth::kUser, 1024,
+           [&privacy](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto j, privacy.cancelRequest(c.principal, c.param("prq")));
              return jsonResponse(200, j);
            }});
   api.add({"GET", "/api/v1/me/privacy/requests/{prq}/download",

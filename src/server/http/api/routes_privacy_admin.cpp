@@ -87,8 +87,8 @@ void addQueueRoutes(Api& api) {
   auto& ctx = api.services().ctx;
   api.add({"POST", "/api/v1/admin/retention/run",
            "Run the retention jobs now (they also run hourly)", "admin", Auth::kOperator, 1024,
-           [&ctx](Ctx&) -> Result<http::Response> {
-             MJ_TRY_ASSIGN(auto j, core::privacy::runRetention(ctx));
+           [&ctx, &privacy](Ctx&) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto j, core::privacy::runRetention(ctx, privacy.settings()));
              return jsonResponse(200, j);
            },
            false});

@@ -144,13 +144,14 @@ void addWorkspaceExportRoutes(Api& api) {
                            core::privacy::startWorkspaceExport(ctx, c.principal, c.param("ws")));
              const std::string id = j["id"].get<std::string>();
              const std::string dir = privacy.settings().export_dir;
+             const std::string blobs = privacy.settings().blob_dir;
              const int64_t days = privacy.settings().export_valid_days;
              if (auto* runner = privacy.runner()) {
-               runner->submit([&ctx, dir, days, id] {
-                 (void)core::privacy::buildWorkspaceExport(ctx, dir, days, id);
+               runner->submit([&ctx, dir, blobs, days, id] {
+                 (void)core::privacy::buildWorkspaceExport(ctx, dir, blobs, days, id);
                });
              } else {
-               MJ_TRY(core::privacy::buildWorkspaceExport(ctx, dir, days, id));
+               MJ_TRY(core::privacy::buildWorkspaceExport(ctx, dir, blobs, days, id));
              }
              return jsonResponse(202, j);
            },
