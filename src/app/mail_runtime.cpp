@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace mailjuke::app {
 namespace {
 
@@ -80,15 +82,22 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
 
 void MailRuntime::sendOutbox() {
   if (!outbox_) return;
-  auto run = outbox_->runOnce();
-  if (!run.ok()) {
-    spdlog::warn("outbox: pass failed: {}", run.error().message);
-    return;
+  // Full batches (a marketing send) are followed by more passes, for up to 2 s per tick.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    auto run = outbox_->runOnce();
+    if (!run.ok()) {
+      spdlog::warn("outbox: pass failed: {}", run.error().message);
+      return;
+    }
+    if (run->queued) delivery_.kick();
+    if (run->queued || run->suppressed || run->failed || run->retried || run->expired)
+      spdlog::info("outbox: queued {}, suppressed {}, retried {}, failed {}, expired {}",
+                   run->queued, run->suppressed, run->retried, run->failed, run->expired);
+    if (run->claimed < int64_t(outbox_->options().batch) ||
+        std::chrono::steady_clock::now() > deadline)
+      return;
   }
-  if (run->queued) delivery_.kick();
-  if (run->queued || run->suppressed || run->failed || run->retried || run->expired)
-    spdlog::info("outbox: queued {}, suppressed {}, retried {}, failed {}, expired {}", run->queued,
-                 run->suppressed, run->retried, run->failed, run->expired);
 }
 
 int64_t MailRuntime::mailboxQuotaBytes(const std::string& mailbox_id) {

@@ -2,6 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "base/crypto.h"
 #include "base/encoding.h"
 #include "base/json.h"
@@ -209,9 +214,25 @@ Result<OutboxRun> OutboxSender::runOnce() {
   if (!due) return run;
   std::string token = crypto::randomToken(12);
   MJ_TRY_ASSIGN(auto rows, claim(token, now));
-  for (const auto& row : rows) {
-    if (auto st = sendOne(row, token, now, run); !st.ok())
-      spdlog::warn("outbox: {} not sent: {}", row.id, st.error().message);
+  run.claimed = static_cast<int64_t>(rows.size());
+  std::atomic<size_t> next{0};
+  std::vector<OutboxRun> runs(std::max<size_t>(1, std::min(options_.parallel, rows.size())));
+  auto work = [&](OutboxRun& mine) {
+    for (size_t i = next++; i < rows.size(); i = next++) {
+      if (auto st = sendOne(rows[i], token, now, mine); !st.ok())
+        spdlog::warn("outbox: {} not sent: {}", rows[i].id, st.error().message);
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < runs.size(); ++t) threads.emplace_back(work, std::ref(runs[t]));
+  work(runs[0]);
+  for (auto& t : threads) t.join();
+  for (const auto& r : runs) {
+    run.queued += r.queued;
+    run.suppressed += r.suppressed;
+    run.retried += r.retried;
+    run.failed += r.failed;
+    run.expired += r.expired;
   }
   return run;
 }

@@ -10,7 +10,8 @@
 // dies holding rows loses them to another node when the lease ends; its late commit then fails.
 // Marketing rows are checked against the suppression list right before they are enqueued.
 //
-// Thread-safety: one pass at a time per instance (the job runner's thread); blocks on SQL, fsync.
+// Thread-safety: one pass at a time per instance (the job runner's thread); blocks on SQL, fsync;
+// a pass sends its rows on up to `parallel` short-lived threads.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +27,10 @@ namespace mailjuke::core {
 struct OutboxSenderOptions {
   std::string from_name = "MailJuke";
   std::string from_address = "no-reply@mailjuke.test";
-  size_t batch = 50;                    // rows per pass
+  size_t batch = 50;  // rows per pass
+  // Rows of a pass sent in parallel: their accepts share the mail store's group commit (one
+  // transaction and fsync for many messages) instead of one each.
+  size_t parallel = 8;
   int64_t lease_seconds = 300;          // a claim this old is taken over by another node
   int64_t max_attempts = 8;             // failed attempts before the row is 'failed'
   int64_t first_retry_seconds = 30;     // doubles per failed attempt
@@ -34,6 +38,7 @@ struct OutboxSenderOptions {
 };
 
 struct OutboxRun {
+  int64_t claimed = 0;     // rows this pass took (== batch: more may be due)
   int64_t queued = 0;      // handed to the mail store (local INBOX or outbound queue)
   int64_t suppressed = 0;  // marketing to a suppressed address: dropped
   int64_t retried = 0;     // failed this time, tried again later

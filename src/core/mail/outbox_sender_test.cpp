@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+
 #include "core/domains/dkim_key.h"
 #include "core/mail/mail_test_util.h"
 #include "core/mailauth/dkim.h"
@@ -233,6 +236,32 @@ TEST_P(OutboxSenderTest, OldRowsExpireUnsent) {
   EXPECT_EQ(run->expired, 1);
   EXPECT_EQ(text("SELECT status FROM outbox"), "expired");
   EXPECT_EQ(count("SELECT COUNT(*) FROM mail_queue"), 0);
+}
+
+TEST_P(OutboxSenderTest, Throughput) {
+  constexpr int kRows = 500;
+  auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+    for (int i = 0; i < kRows; ++i)
+      MJ_TRY(enqueueEmail(tx,
+                          {"marketing", "user" + std::to_string(i) + "@example.com", "",
+                           "Spring news", std::string(2000, 'x') + "\n"},
+                          clock_.nowSeconds()));
+    return {};
+  });
+  ASSERT_TRUE(st.ok());
+  auto s = sender();
+  auto start = std::chrono::steady_clock::now();
+  int64_t queued = 0;
+  for (int pass = 0; pass < 100 && queued < kRows; ++pass) {
+    auto run = s.runOnce();
+    ASSERT_TRUE(run.ok()) << run.error().message;
+    queued += run->queued;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("[outbox %s] %d rows in %.2f s = %.0f rows/s\n", GetParam().c_str(), kRows, secs,
+              kRows / secs);
+  EXPECT_EQ(queued, kRows);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM mail_queue"), kRows);
 }
 
 TEST(PlatformSender, DefaultsAndParsing) {
