@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <thread>
 
 #include "core/domains/dkim_key.h"
 #include "core/mail/mail_test_util.h"
@@ -262,6 +263,38 @@ TEST_P(OutboxSenderTest, Throughput) {
               kRows / secs);
   EXPECT_EQ(queued, kRows);
   EXPECT_EQ(count("SELECT COUNT(*) FROM mail_queue"), kRows);
+}
+
+// Two nodes (two senders on one database) racing over the same rows: each row is queued once.
+TEST_P(OutboxSenderTest, TwoNodesSendEachRowExactlyOnce) {
+  constexpr int kRows = 300;
+  auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
+    for (int i = 0; i < kRows; ++i)
+      MJ_TRY(enqueueEmail(tx,
+                          {"verify_email", "n" + std::to_string(i) + "@example.com", "", "S", "T"},
+                          clock_.nowSeconds()));
+    return {};
+  });
+  ASSERT_TRUE(st.ok());
+  std::atomic<int64_t> queued{0};
+  auto node = [&] {
+    auto s = sender();
+    for (int pass = 0; pass < 200; ++pass) {
+      auto run = s.runOnce();
+      ASSERT_TRUE(run.ok()) << run.error().message;
+      queued += run->queued;
+      if (run->claimed == 0 && count("SELECT COUNT(*) FROM outbox WHERE status <> 'queued'") == 0)
+        return;
+    }
+  };
+  std::thread a(node), b(node);
+  a.join();
+  b.join();
+  EXPECT_EQ(queued.load(), kRows);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM mail_queue"), kRows);
+  EXPECT_EQ(count("SELECT COUNT(DISTINCT recipients) FROM mail_queue"), kRows);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE status = 'queued' AND queue_id IS NOT NULL"),
+            kRows);
 }
 
 TEST(PlatformSender, DefaultsAndParsing) {
