@@ -78,13 +78,15 @@ OutboxSender::OutboxSender(CoreContext& ctx, MailDirectory& directory, MailStore
     : ctx_(ctx), directory_(directory), store_(store), options_(std::move(options)) {}
 
 // Due rows: pending, or sending with an ended lease; claimed_until of a pending row is the
-// earliest next try after a failed attempt.
+// earliest next try after a failed attempt. Account e-mail goes before marketing, so a large
+// marketing send never holds back a verification code or a password reset.
 Result<std::vector<OutboxSender::Row>> OutboxSender::claim(const std::string& token, int64_t now) {
   return ctx_.db.write<std::vector<Row>>([&](store::Tx& tx) -> Result<std::vector<Row>> {
     std::string sql =
         "SELECT id, kind, to_address, subject, body_text, body_html, headers, attempts, "
         "created_at FROM outbox WHERE status IN ('pending', 'sending') AND "
-        "COALESCE(claimed_until, 0) <= ? ORDER BY created_at, id LIMIT ?";
+        "COALESCE(claimed_until, 0) <= ? ORDER BY CASE WHEN kind = 'marketing' THEN 1 ELSE 0 END, "
+        "created_at, id LIMIT ?";
     if (tx.dialect() == store::Dialect::kPostgres) sql += " FOR UPDATE SKIP LOCKED";
     MJ_TRY_ASSIGN(auto rows, tx.query(sql, {now, static_cast<int64_t>(options_.batch)}));
     std::vector<Row> out;

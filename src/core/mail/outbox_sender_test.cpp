@@ -297,6 +297,20 @@ TEST_P(OutboxSenderTest, TwoNodesSendEachRowExactlyOnce) {
             kRows);
 }
 
+TEST_P(OutboxSenderTest, AccountMailGoesBeforeMarketing) {
+  for (int i = 0; i < 3; ++i)
+    enqueue({"marketing", "m" + std::to_string(i) + "@example.com", "", "News", "T"});
+  enqueue({"password_reset", "urgent@example.com", "", "Reset", "T"});
+  OutboxSenderOptions o;
+  o.from_address = "no-reply@platform.test";
+  o.batch = 1;
+  OutboxSender s(*ctx_, *directory_, *store_, o);
+  auto run = s.runOnce();
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->queued, 1);
+  EXPECT_EQ(text("SELECT recipients FROM mail_queue"), "[\"urgent@example.com\"]");
+}
+
 TEST(PlatformSender, DefaultsAndParsing) {
   auto d = platformSender("", "MailJuke", "https://app.Example.com:8443/x", "mail.mj.test");
   ASSERT_TRUE(d.ok());
