@@ -5,7 +5,9 @@ RFC 5322 multipart/alternative message; marketing carries RFC 8058 one-click hea
 suppressed address receives nothing; a hosted recipient gets the message in its INBOX."""
 import email
 import email.policy
+import os
 import re
+import subprocess
 import threading
 import time
 import unittest
@@ -176,6 +178,25 @@ class OutboxDeliveryTest(unittest.TestCase):
         self.assertEqual(self.sink.to(address), [])  # never left the server
         row = mj.outbox(self.server, to=address, kind="invitation")[0]
         self.assertEqual(row["status"], "queued")
+
+
+class PlatformFromConfigTest(unittest.TestCase):
+    def check(self, **env):
+        e = dict(os.environ)
+        e.update(env)
+        return subprocess.run([mj.BIN, "config", "check"], capture_output=True, text=True, env=e,
+                              timeout=60)
+
+    def test_bad_values_exit_2_naming_the_key(self):
+        for value in ("Name <broken", "no at sign", "<a b@c.test>"):
+            r = self.check(MAILJUKE_MAIL_PLATFORM_FROM=value)
+            self.assertEqual(r.returncode, 2, value)
+            self.assertIn("mail.platform_from", r.stderr)
+        r = self.check(MAILJUKE_MAIL_SEND_OUTBOX="2")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("mail.send_outbox", r.stderr)
+        for value in ("Acme <hello@acme.test>", "hello@acme.test", ""):
+            self.assertEqual(self.check(MAILJUKE_MAIL_PLATFORM_FROM=value).returncode, 0, value)
 
 
 if __name__ == "__main__":
