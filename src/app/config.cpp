@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/billing/plans.h"
+#include "core/mail/outbox_sender.h"
 
 extern char** environ;
 
@@ -65,6 +66,8 @@ std::vector<Key> keysOf(Config& c) {
       {"imap", "max_connections_per_user", &c.imap.max_connections_per_user},
       {"imap", "allow_plaintext_auth", &c.imap.allow_plaintext_auth},
       {"mail", "mailbox_quota_mb", &c.mail.mailbox_quota_mb},
+      {"mail", "platform_from", &c.mail.platform_from},
+      {"mail", "send_outbox", &c.mail.send_outbox},
       {"delivery", "resolver", &c.delivery.resolver},
       {"delivery", "relay", &c.delivery.relay},
       {"delivery", "port", &c.delivery.port},
@@ -234,6 +237,10 @@ Status validate(const Config& c) {
   MJ_TRY(positive("smtp.max_recipients", c.smtp.max_recipients, 10000));
   MJ_TRY(positive("smtp.max_connections", c.smtp.max_connections, 1000000));
   MJ_TRY(positive("smtp.max_connections_per_ip", c.smtp.max_connections_per_ip, 1000000));
+  if (c.mail.send_outbox != 0 && c.mail.send_outbox != 1)
+    return Error::invalid("mail.send_outbox", "must be 0 or 1");
+  MJ_TRY(core::platformSender(c.mail.platform_from, c.platform.name, c.platform.public_url,
+                              c.platform.mail_hostname));
   if (c.smtp.allow_plaintext_auth != 0 && c.smtp.allow_plaintext_auth != 1)
     return Error::invalid("smtp.allow_plaintext_auth", "must be 0 or 1");
   if (c.security.password_hash_mem_kib < 19 * 1024 && c.security.password_hash_ops < 2)

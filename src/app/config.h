@@ -69,6 +69,12 @@ struct Config {
     // Storage limit per mailbox (RFC 9208 QUOTA, APPEND and delivery refuse beyond it). The
     // plan's limit replaces it when billing provides one (mailboxQuotaBytes in mail_runtime).
     int64_t mailbox_quota_mb = 5120;
+    // From of every platform e-mail (verification, resets, notices, marketing): "Name <address>"
+    // or an address. Empty: "<platform.name> <no-reply@host of public_url>" (mail_hostname when
+    // public_url's host is not a domain name). DKIM-signed when that domain is hosted here.
+    std::string platform_from;
+    // 1: the outbox is delivered (nodes running the smtp role); 0: rows stay pending.
+    int64_t send_outbox = 1;
   } mail;
   struct Delivery {
     std::string resolver = "127.0.0.1:53";

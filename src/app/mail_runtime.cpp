@@ -1,5 +1,9 @@
 #include "app/mail_runtime.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
 namespace mailjuke::app {
 namespace {
 
@@ -62,7 +66,39 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
                     [this](const std::string& id) { return mailboxQuotaBytes(id); }),
       imap_(runtime, imapOptions(config), imap_backend_),
       mailbox_quota_mb_(config.mail.mailbox_quota_mb),
-      plan_storage_(ctx) {}
+      plan_storage_(ctx) {
+  if (config.mail.send_outbox == 1) {
+    // The configuration was validated at load: platformSender cannot fail here.
+    auto sender = core::platformSender(config.mail.platform_from, config.platform.name,
+                                       config.platform.public_url, config.platform.mail_hostname);
+    core::OutboxSenderOptions o;
+    if (sender.ok()) {
+      o.from_name = sender->name;
+      o.from_address = sender->address;
+    }
+    outbox_ = std::make_unique<core::OutboxSender>(ctx, directory_, store_, o);
+  }
+}
+
+void MailRuntime::sendOutbox() {
+  if (!outbox_) return;
+  // Full batches (a marketing send) are followed by more passes, for up to 2 s per tick.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  for (;;) {
+    auto run = outbox_->runOnce();
+    if (!run.ok()) {
+      spdlog::warn("outbox: pass failed: {}", run.error().message);
+      return;
+    }
+    if (run->queued) delivery_.kick();
+    if (run->queued || run->suppressed || run->failed || run->retried || run->expired)
+      spdlog::info("outbox: queued {}, suppressed {}, retried {}, failed {}, expired {}",
+                   run->queued, run->suppressed, run->retried, run->failed, run->expired);
+    if (run->claimed < int64_t(outbox_->options().batch) ||
+        std::chrono::steady_clock::now() > deadline)
+      return;
+  }
+}
 
 int64_t MailRuntime::mailboxQuotaBytes(const std::string& mailbox_id) {
   int64_t cap = mailbox_quota_mb_ * 1024 * 1024;

@@ -14,6 +14,7 @@
 #include "core/mail/imap_store.h"
 #include "core/mail/intake.h"
 #include "core/mail/mail_store.h"
+#include "core/mail/outbox_sender.h"
 #include "core/mailauth/resolver.h"
 #include "core/mailboxes/mail_directory.h"
 #include "net/runtime.h"
@@ -32,6 +33,10 @@ class MailRuntime {
   // Binds the IMAP listeners ("imap", "imaps"); adds their addresses to `listeners`.
   Status startImap(Json& listeners);
   void startDelivery() { delivery_.start(); }
+  // One pass of the outbox sender (job runner thread; blocks on SQL): pending platform e-mail
+  // into local INBOXes or the outbound queue, then wakes the delivery worker. No-op when
+  // `[mail] send_outbox = 0`.
+  void sendOutbox();
   void stop();
 
   core::BlobStore& blobs() { return blobs_; }
@@ -55,6 +60,7 @@ class MailRuntime {
   core::ImapStore imap_store_;
   ImapStoreBackend imap_backend_;
   imap::ImapServer imap_;
+  std::unique_ptr<core::OutboxSender> outbox_;  // null when [mail] send_outbox = 0
   int64_t mailbox_quota_mb_;
   core::billing::StorageQuota plan_storage_;
   bool smtp_started_ = false;

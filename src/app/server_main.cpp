@@ -241,12 +241,15 @@ int serve(const Config& config, const std::string& only) {
   runtime.start();
   if (wants("smtp")) mail.startDelivery();
   int64_t ticks = 0;
-  job_runner.setTick([&domains, &forwards, &mail, &billing, &privacy, &ticks, &b] {
+  const bool sends_mail = wants("smtp");
+  job_runner.setTick([&domains, &forwards, &mail, &billing, &privacy, &ticks, &b, sends_mail] {
     if (auto st = forwards.refresh(domains); !st.ok())
       spdlog::warn("forwarding: reload failed: {}", st.error().message);
     // Other nodes sharing PostgreSQL change mailboxes too: a cheap version check when idle.
     if (auto st = mail.directory().refresh(); !st.ok())
       spdlog::warn("mail directory: reload failed: {}", st.error().message);
+    // Platform e-mail (core/mail/outbox_sender.h): every tick (250 ms), on nodes that send mail.
+    if (sends_mail) mail.sendOutbox();
     auto n = domains.deleteRetiredDkimKeys();
     if (!n.ok())
       spdlog::warn("dkim: cleanup failed: {}", n.error().message);

@@ -53,6 +53,9 @@ class Server:
             # Domain purchases are paid from the wallet: new workspaces get $100,000 of trial
             # credit ([billing] trial_credit) unless a test sets its own (billing tests: 0).
             "MAILJUKE_BILLING_TRIAL_CREDIT": "10000000",
+            # Platform e-mail stays in the outbox (tests read it there) instead of being
+            # delivered to the test users' made-up domains; test_outbox_delivery turns it on.
+            "MAILJUKE_MAIL_SEND_OUTBOX": "0",
         })
         if storage is None and os.environ.get("MAILJUKE_TEST_STORAGE") == "postgres":
             storage = pg_database()

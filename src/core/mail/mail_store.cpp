@@ -114,6 +114,7 @@ Status applyOne(store::Tx& tx, const AcceptedMessage& m, const BlobRef& blob,
         {newId("q"), message_id, blob.id, m.envelope_from, store::nullable(m.sender_mailbox_id),
          domain, Json(rcpts).dump(), now, now + max_age, now, now}));
   }
+  if (m.in_transaction) MJ_TRY(m.in_transaction(tx, message_id));
   return {};
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ struct AcceptedMessage {
   std::optional<std::string> sender_mailbox_id;  // submissions: counts as one sent message
   int64_t daily_limit = 0;  // > 0 with a sender: kRateLimited when sent today would exceed it
   int64_t received_at = 0;  // unix seconds (INTERNALDATE)
+  // Runs inside the transaction that stores the message, after its rows, with the id accept()
+  // returns; an error undoes this message (e.g. the outbox row it comes from changes state in
+  // the same commit: exactly once).
+  std::function<Status(store::Tx&, const std::string& id)> in_transaction;
 };
 
 struct MailCounters {

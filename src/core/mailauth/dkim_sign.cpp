@@ -11,9 +11,18 @@
 
 namespace mailjuke::core::mailauth {
 
-const std::vector<std::string> kDkimSignedHeaders = {"From",         "To",           "Cc",
-                                                     "Subject",      "Date",         "Message-ID",
-                                                     "MIME-Version", "Content-Type", "Reply-To"};
+// RFC 8058 §4: List-Unsubscribe and List-Unsubscribe-Post MUST be covered by the signature.
+const std::vector<std::string> kDkimSignedHeaders = {"From",
+                                                     "To",
+                                                     "Cc",
+                                                     "Subject",
+                                                     "Date",
+                                                     "Message-ID",
+                                                     "MIME-Version",
+                                                     "Content-Type",
+                                                     "Reply-To",
+                                                     "List-Unsubscribe",
+                                                     "List-Unsubscribe-Post"};
 
 namespace {
 

@@ -1,6 +1,8 @@
 // Outgoing e-mail is written to the outbox table (in the caller's transaction) with a rendered
-// text and HTML body; the mail server delivers it once it exists. Operators read it through
-// /api/v1/admin/outbox, and tests read verification links from it.
+// text and HTML body; core/mail/outbox_sender.h turns each row into a message and hands it to the
+// mail store (local INBOX or the outbound queue). Operators read rows and their delivery state
+// (pending, sending, queued, suppressed, failed, expired) through /api/v1/admin/outbox, and tests
+// read verification links from it.
 #pragma once
 
 #include <string>

@@ -218,7 +218,14 @@ std::vector<TableUse> build() {
         np("created_at"),
         np("sent_at"),
         // List-Unsubscribe carries a token signed for the recipient.
-        {"headers", C::kContact, E::kDelete}}},
+        {"headers", C::kContact, E::kDelete},
+        // Delivery state (core/mail/outbox_sender.h): ids, times and counters.
+        np("queue_id"),
+        np("claim_token"),
+        np("claimed_until"),
+        np("attempts"),
+        // A delivery error may quote the recipient's address or mailbox.
+        {"last_error", C::kContent, E::kDelete}}},
       // Domains and DNS: public by nature (DNS), no personal data.
       {"domains",
        "",

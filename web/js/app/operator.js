@@ -142,7 +142,7 @@ const COLUMNS = {
   subprocessors: [["vendor", "Vendor"], ["purpose", "Purpose"], ["location", "Location"], ["transfer_safeguard", "Safeguard"]],
   fraud: [["workspace_id", "Workspace"], ["amount", "Amount"], ["rules", "Rules"], ["status", "Status"], ["created_at", "Created"]],
   queue: [["sender", "From"], ["recipient", "To"], ["status", "Status"], ["attempts", "Attempts"], ["next_attempt_at", "Next try"], ["last_error", "Last error"]],
-  outbox: [["kind", "Kind"], ["to", "To"], ["subject", "Subject"], ["status", "Status"], ["created_at", "Created"]],
+  outbox: [["kind", "Kind"], ["to", "To"], ["subject", "Subject"], ["status", "Status"], ["created_at", "Created"], ["sent_at", "Sent"], ["last_error", "Last error"]],
 };
 
 function cell(r, k) {

@@ -6,8 +6,10 @@
 namespace mailjuke::api {
 
 void addAdminRoutes(Api& api) {
-  api.add({"GET", "/api/v1/admin/outbox", "Outgoing e-mail waiting for the mail server", "admin",
-           Auth::kOperator, 0, [&api](Ctx& c) -> Result<http::Response> {
+  api.add({"GET", "/api/v1/admin/outbox",
+           "Platform e-mail and its delivery state (pending, sending, queued, suppressed, failed, "
+           "expired)",
+           "admin", Auth::kOperator, 0, [&api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(int limit, c.limit());
              auto to = c.req.queryParam("to");
              MJ_TRY_ASSIGN(auto page, api.services().ctx.db.read<core::Page>([&](store::Tx& tx) {
