@@ -161,6 +161,10 @@ class BillingService {
   // goes beyond our recorded refunds out of the wallet.
   Status applyProviderRefund(store::Tx& tx, const std::string& pay, int64_t refunded_total,
                              const std::string& charge_ref, int64_t now);
+  // charge.refund.updated / refund.updated / refund.failed (refund_updates.cpp): a refund that
+  // ended failed or canceled at the provider is applied back (its ledger entry reversed, the
+  // refund marked failed, audited). True when it changed something.
+  Result<bool> applyRefundUpdate(store::Tx& tx, const Json& refund, int64_t now);
   Status notifyBilling(store::Tx& tx, const std::string& ws, const std::string& kind,
                        const std::string& subject, const std::string& text, int64_t now);
   Result<Json> subscriptionJson(store::Tx& tx, const std::string& ws);

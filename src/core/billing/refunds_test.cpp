@@ -48,7 +48,10 @@ class RefundTest : public testing::MailDbTest {
     }
     if (r.url.ends_with("/v1/refunds")) {
       refund_bodies_.push_back(r.body);
-      return StripeHttpResponse{200, Json{{"id", "re_" + key}, {"status", "succeeded"}}.dump()};
+      if (on_refund_) on_refund_(key);
+      return StripeHttpResponse{
+          200,
+          Json{{"id", "re_" + key}, {"status", pending_refunds_ ? "pending" : "succeeded"}}.dump()};
     }
     return StripeHttpResponse{
         200, Json{{"id", r.url.substr(r.url.rfind('/') + 1)}, {"status", "succeeded"}}.dump()};
@@ -80,6 +83,8 @@ class RefundTest : public testing::MailDbTest {
   bool down_ = false;
   int calls_ = 0;
   std::vector<std::string> refund_bodies_;
+  bool pending_refunds_ = false;
+  std::function<void(const std::string&)> on_refund_;  // called with the refund id
 };
 
 TEST_P(RefundTest, StripeChargeAndItsWebhookCreditOnce) {
@@ -298,6 +303,120 @@ TEST_P(RefundTest, ThreeDSecureWithStripeConfirmsByRetrievingTheIntent) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ((*c)["status"], "succeeded");
   EXPECT_EQ(balance(), 1000);
+}
+
+// charge.refund.updated: a refund that fails at Stripe after it was accepted puts the money
+// back into the wallet and the payment's refundable amount back, once.
+Json refundEvent(const std::string& id, const std::string& type, const Json& refund) {
+  return {{"id", id}, {"type", type}, {"data", {{"object", refund}}}};
+}
+
+TEST_P(RefundTest, ARefundThatFailsLaterAtStripeGoesBackToTheWalletOnce) {
+  std::string pay = topUp(3000);
+  auto r = service_->refundPayment(op_, pay, 3000, "asked");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::string rfd = (*r)["id"].get<std::string>();
+  EXPECT_EQ(balance(), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
+  Json refund = {{"id", "re_" + rfd},
+                 {"object", "refund"},
+                 {"amount", 3000},
+                 {"payment_intent", "pi_" + pay},
+                 {"status", "failed"},
+                 {"failure_reason", "expired_or_canceled_card"},
+                 {"metadata", {{"mailjuke_refund", rfd}, {"mailjuke_payment", pay}}}};
+  auto w = webhook(refundEvent("evt_f1", "charge.refund.updated", refund));
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 3000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM refunds WHERE status = 'failed' AND failure_code = "
+                  "'expired_or_canceled_card'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'succeeded'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_events WHERE action = 'payment.refund_failed'"), 1);
+  // The same event again, and the same status in another event (refund.updated): nothing more.
+  auto again = webhook(refundEvent("evt_f1", "charge.refund.updated", refund));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)["duplicate"], true);
+  auto other = webhook(refundEvent("evt_f2", "refund.updated", refund));
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  EXPECT_EQ((*other)["applied"], false);
+  EXPECT_EQ(balance(), 3000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'reversal'"), 1);
+  // The payment can be refunded again in full.
+  auto retry = service_->refundPayment(op_, pay, std::nullopt, "asked again");
+  ASSERT_TRUE(retry.ok()) << retry.error().message;
+  EXPECT_EQ((*retry)["amount"]["amount"], 3000);
+  EXPECT_EQ(balance(), 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, SucceededOrPendingRefundUpdatesChangeNothing) {
+  std::string pay = topUp(2000);
+  auto r = service_->refundPayment(op_, pay, 500, "asked");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::string rfd = (*r)["id"].get<std::string>();
+  for (const char* status : {"pending", "succeeded"}) {
+    auto w = webhook(refundEvent(std::string("evt_") + status, "charge.refund.updated",
+                                 {{"id", "re_" + rfd},
+                                  {"status", status},
+                                  {"amount", 500},
+                                  {"metadata", {{"mailjuke_refund", rfd}}}}));
+    ASSERT_TRUE(w.ok()) << w.error().message;
+    EXPECT_EQ((*w)["applied"], false);
+  }
+  EXPECT_EQ(balance(), 1500);
+  // Found by Stripe's refund id alone (no metadata), canceled.
+  auto w = webhook(refundEvent("evt_c", "refund.updated",
+                               {{"id", "re_" + rfd}, {"status", "canceled"}, {"amount", 500}}));
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 2000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM refunds WHERE failure_code = 'refund_canceled'"), 1);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, ADashboardRefundThatFailsIsAppliedBack) {
+  std::string pay = topUp(2000);
+  Json charge = {
+      {"id", "evt_d1"},
+      {"type", "charge.refunded"},
+      {"data",
+       {{"object", {{"id", "ch_1"}, {"payment_intent", "pi_" + pay}, {"amount_refunded", 700}}}}}};
+  ASSERT_TRUE(webhook(charge).ok());
+  EXPECT_EQ(balance(), 1300);
+  auto w = webhook(refundEvent(
+      "evt_d2", "charge.refund.updated",
+      {{"id", "re_dash"}, {"status", "failed"}, {"amount", 700}, {"payment_intent", "pi_" + pay}}));
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 2000);
+  // A refund of a payment that is not ours is acknowledged and ignored.
+  auto foreign = webhook(refundEvent(
+      "evt_d3", "charge.refund.updated",
+      {{"id", "re_x"}, {"status", "failed"}, {"amount", 700}, {"payment_intent", "pi_other"}}));
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_EQ((*foreign)["applied"], false);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, AFailureWebhookBeforeOurAnswerIsNotOverwritten) {
+  // Stripe answers the refund "pending"; its failure arrives before that answer is recorded.
+  std::string pay = topUp(1000);
+  pending_refunds_ = true;
+  on_refund_ = [this, pay](const std::string& rfd) {
+    auto w = webhook(refundEvent("evt_early", "refund.failed",
+                                 {{"id", "re_" + rfd},
+                                  {"status", "failed"},
+                                  {"amount", 400},
+                                  {"metadata", {{"mailjuke_refund", rfd}}}}));
+    EXPECT_TRUE(w.ok()) << w.error().message;
+  };
+  auto r = service_->refundPayment(op_, pay, 400, "asked");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["status"], "failed");
+  EXPECT_EQ(balance(), 1000);
+  expectBooksBalance();
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, RefundTest, ::testing::Values("sqlite", "postgres"));
