@@ -94,7 +94,9 @@ Result<Page> BillingService::payments(const std::optional<std::string>& workspac
   return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
     std::string sql = std::string(
                           "SELECT p.id, p.workspace_id, p.purpose, p.amount, p.currency, "
-                          "p.payment_method, p.provider, p.provider_ref, p.status, "
+                          "p.payment_method, p.provider, p.provider_ref, CASE WHEN "
+                          "p.status = 'requires_action' AND p.provider_status = 'processing' "
+                          "THEN 'processing' ELSE p.status END, "
                           "p.failure_code, p.created_at, CASE WHEN p.ledger_transaction_id IS "
                           "NULL THEN 0 ELSE 1 END, ") +
                       kRefunded + " FROM payments p WHERE 1 = 1";

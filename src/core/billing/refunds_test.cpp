@@ -41,9 +41,10 @@ class RefundTest : public testing::MailDbTest {
     for (const auto& [k, v] : r.headers)
       if (k == "Idempotency-Key") key = v;
     if (r.url.ends_with("/v1/payment_intents")) {
-      std::string status = r.body.find("payment_method=pm_3ds") != std::string::npos
-                               ? "requires_action"
-                               : "succeeded";
+      std::string status =
+          r.body.find("payment_method=pm_3ds") != std::string::npos          ? "requires_action"
+          : r.body.find("payment_method=pm_processing") != std::string::npos ? "processing"
+                                                                             : "succeeded";
       return StripeHttpResponse{200, Json{{"id", "pi_" + key}, {"status", status}}.dump()};
     }
     if (r.url.ends_with("/v1/refunds")) {
@@ -416,6 +417,54 @@ TEST_P(RefundTest, AFailureWebhookBeforeOurAnswerIsNotOverwritten) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ((*r)["status"], "failed");
   EXPECT_EQ(balance(), 1000);
+  expectBooksBalance();
+}
+
+// A PaymentIntent still `processing` at Stripe is shown as processing (nothing to confirm) and
+// settled by the webhook: succeeded credits the wallet once, payment_failed marks it failed.
+TEST_P(RefundTest, ProcessingPaymentsAreShownAsSuchAndSettledByTheWebhook) {
+  auto listed = [&](const std::string& pay) {
+    auto page = service_->payments(std::string("ws_1"), std::nullopt, 50);
+    EXPECT_TRUE(page.ok());
+    Json items = page->raw_data ? Json::parse(*page->raw_data) : page->data;
+    for (const auto& j : items)
+      if (j["id"] == pay) return j["status"].get<std::string>();
+    return std::string("missing");
+  };
+  auto r = service_->topUp(owner_, "ws_1", 1500, "pm_processing");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(r->body["status"], "processing");
+  EXPECT_TRUE(r->body["next_action"].is_null());
+  std::string pay = r->body["id"].get<std::string>();
+  EXPECT_EQ(listed(pay), "processing");
+  EXPECT_EQ(balance(), 0);
+  auto event = [&](const std::string& id, const std::string& type, const std::string& p) {
+    auto w = webhook({{"id", id},
+                      {"type", type},
+                      {"created", clock_.nowSeconds()},
+                      {"data", {{"object", {{"id", "pi_" + p}, {"status", "x"}}}}}});
+    EXPECT_TRUE(w.ok()) << w.error().message;
+  };
+  event("evt_p1", "payment_intent.processing", pay);  // the same state again
+  EXPECT_EQ(listed(pay), "processing");
+  event("evt_p2", "payment_intent.succeeded", pay);
+  EXPECT_EQ(listed(pay), "succeeded");
+  EXPECT_EQ(balance(), 1500);
+  event("evt_p3", "payment_intent.succeeded", pay);
+  EXPECT_EQ(balance(), 1500);
+
+  auto second = service_->topUp(owner_, "ws_1", 700, "pm_processing");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  std::string other = second->body["id"].get<std::string>();
+  event("evt_p4", "payment_intent.payment_failed", other);
+  EXPECT_EQ(listed(other), "failed");
+  EXPECT_EQ(balance(), 1500);
+  // A 3-D Secure payment still offers the confirm step.
+  auto threeds = service_->topUp(owner_, "ws_1", 600, "pm_3ds");
+  ASSERT_TRUE(threeds.ok());
+  EXPECT_EQ(threeds->body["status"], "requires_action");
+  EXPECT_FALSE(threeds->body["next_action"].is_null());
   expectBooksBalance();
 }
 

@@ -92,6 +92,12 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
     if (type == "payment_intent.succeeded") {
       MJ_TRY(creditPayment(tx, pay->text(0), now));
       out["applied"] = true;
+    } else if (type == "payment_intent.processing") {
+      MJ_TRY(
+          tx.exec("UPDATE payments SET provider_status = 'processing', updated_at = ? WHERE "
+                  "id = ? AND status = 'requires_action'",
+                  {now, pay->text(0)}));
+      out["applied"] = true;
     } else if (type == "payment_intent.payment_failed") {
       std::string code = "card_declined";
       if (object && object->contains("last_payment_error") &&
