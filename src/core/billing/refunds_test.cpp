@@ -47,6 +47,15 @@ class RefundTest : public testing::MailDbTest {
                                                                              : "succeeded";
       return StripeHttpResponse{200, Json{{"id", "pi_" + key}, {"status", status}}.dump()};
     }
+    if (r.url.find("/v1/payment_methods/") != std::string::npos) {
+      methods_.push_back(r.url.substr(r.url.rfind('/') + 1));
+      if (r.url.ends_with("pm_lookupdown")) return Error::make(ErrorCode::kUnavailable, "reset");
+      Json card = {{"brand", "visa"}, {"country", r.url.ends_with("pm_de") ? "de" : "US"}};
+      return StripeHttpResponse{200, Json{{"id", r.url.substr(r.url.rfind('/') + 1)},
+                                          {"object", "payment_method"},
+                                          {"card", card}}
+                                         .dump()};
+    }
     if (r.url.ends_with("/v1/refunds")) {
       refund_bodies_.push_back(r.body);
       if (on_refund_) on_refund_(key);
@@ -85,6 +94,7 @@ class RefundTest : public testing::MailDbTest {
   int calls_ = 0;
   std::vector<std::string> refund_bodies_;
   bool pending_refunds_ = false;
+  std::vector<std::string> methods_;                   // payment methods retrieved
   std::function<void(const std::string&)> on_refund_;  // called with the refund id
 };
 
@@ -466,6 +476,28 @@ TEST_P(RefundTest, ProcessingPaymentsAreShownAsSuchAndSettledByTheWebhook) {
   EXPECT_EQ(threeds->body["status"], "requires_action");
   EXPECT_FALSE(threeds->body["next_action"].is_null());
   expectBooksBalance();
+}
+
+// card_country_mismatch with Stripe: the pm_… payment method is retrieved before the charge and
+// its card.country compared with the billing country; a failed lookup does not stop the charge.
+TEST_P(RefundTest, StripeCardCountryFeedsTheMismatchRuleAndALookupFailureDoesNotBlock) {
+  auto d = service_->setBillingDetails(owner_, "ws_1", {"Acme Inc", "1 Main St", "US", "", ""});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  auto same = service_->topUp(owner_, "ws_1", 1000, "pm_us");
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(same->status, 201);
+  auto other = service_->topUp(owner_, "ws_1", 1000, "pm_de");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  EXPECT_EQ(other->status, 202);
+  EXPECT_EQ(other->body["status"], "held");
+  EXPECT_EQ(other->body["fraud_review"]["rules"], Json::array({"card_country_mismatch"}));
+  int before = calls_;
+  auto down = service_->topUp(owner_, "ws_1", 1000, "pm_lookupdown");
+  ASSERT_TRUE(down.ok()) << down.error().message;
+  EXPECT_EQ(down->status, 201);
+  EXPECT_EQ(calls_ - before, 2);  // one lookup (not retried), one charge
+  EXPECT_EQ(methods_, (std::vector<std::string>{"pm_us", "pm_de", "pm_lookupdown"}));
+  EXPECT_EQ(balance(), 2000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, RefundTest, ::testing::Values("sqlite", "postgres"));

@@ -1,5 +1,7 @@
 // The wallet: statement, top-ups through the payment provider (fraud rules first), 3-D Secure
 // confirmation, and the shared card and invoice settlement helpers.
+#include <spdlog/spdlog.h>
+
 #include "base/encoding.h"
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
@@ -206,13 +208,32 @@ Result<TopUpResult> BillingService::topUpAs(const Principal& p, const std::strin
                                         std::to_string(s.max_top_up) + " minor units");
   if (pm.empty() || pm.size() > 255)
     return Error::invalid("payment_method", "must be 1 to 255 characters");
+  // The card's country for card_country_mismatch, asked outside the transaction; a provider
+  // that cannot tell (or cannot be reached) leaves the rule silent and the payment goes on.
+  // Only asked when there is a billing country to compare it with.
+  std::optional<std::string> card_country;
+  MJ_TRY_ASSIGN(bool billing_country, ctx_.db.read<bool>([&](store::Tx& tx) -> Result<bool> {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT country FROM billing_details WHERE workspace_id "
+                                        "= ? AND country <> ''",
+                                        {ws}));
+    return row.has_value();
+  }));
+  if (!billing_country) {
+  } else if (auto c = provider_.cardCountry(pm); c.ok()) {
+    card_country = *c;
+  } else {
+    spdlog::warn(
+        "billing: card country of {} for {} unknown ({}); card_country_mismatch not "
+        "checked",
+        pm, ws, c.error().message);
+  }
   int64_t now = ctx_.clock.nowSeconds();
   // Fraud rules first: a hit holds the payment for an operator, and the card is not charged.
   MJ_TRY_ASSIGN(
       auto held,
       ctx_.db.write<std::optional<Json>>([&](store::Tx& tx) -> Result<std::optional<Json>> {
         if (check_access) MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
-        MJ_TRY_ASSIGN(auto rules, fraudRules(tx, s, ws, amount, pm, now));
+        MJ_TRY_ASSIGN(auto rules, fraudRules(tx, s, ws, amount, pm, card_country, now));
         if (rules.empty()) return std::optional<Json>();
         std::string pay = newId("pay"), review = newId("frv");
         MJ_TRY(
