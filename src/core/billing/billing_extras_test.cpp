@@ -155,6 +155,55 @@ TEST_P(BillingExtrasTest, DomainRenewalWithoutMoneyTurnsAutorenewOffAndTellsTheO
   EXPECT_EQ(outboxCount("domain_renewal_failed"), 1);
 }
 
+// Notices 30 and 7 days before a purchased domain's expiry, once each, with the price and
+// whether the wallet covers it; a renewal starts the next year's notices over.
+TEST_P(BillingExtrasTest, DomainRenewalNoticesThirtyAndSevenDaysBeforeOnceEach) {
+  constexpr int64_t kDay = 86400;
+  int64_t expires = clock_.nowSeconds() + 40 * kDay;
+  addPurchasedDomain("dom_n", "notice-me.com", expires);
+  addPurchasedDomain("dom_o", "off.com", expires);
+  ASSERT_TRUE(db_->run(store::TxMode::kWrite,
+                       [&](store::Tx& tx) -> Status {
+                         MJ_TRY(tx.exec("UPDATE domains SET autorenew = 0 WHERE id = 'dom_o'"));
+                         return {};
+                       })
+                  .ok());
+  auto text = [&](const std::string& like) {
+    return count(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'domain_renewal_notice' AND body_text LIKE ?",
+        {like});
+  };
+  auto run = [&]() {
+    auto r = service_->runRenewals();
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? r->domain_notices : -1;
+  };
+  EXPECT_EQ(run(), 0);                    // 40 days out
+  clock_.advanceSeconds(10 * kDay + 60);  // 30 days minus a minute
+  EXPECT_EQ(run(), 2);
+  EXPECT_EQ(outboxCount("domain_renewal_notice"), 2);
+  EXPECT_EQ(text("%notice-me.com renews automatically%1200 USD%not enough. Top up at least 1200%"),
+            1);
+  EXPECT_EQ(text("%off.com expires on%automatic renewal is off%"), 1);
+  EXPECT_EQ(run(), 0);
+  clock_.advanceSeconds(10 * kDay);
+  EXPECT_EQ(run(), 0);  // 20 days out: nothing new
+  topUp(1500);
+  clock_.advanceSeconds(13 * kDay + 60);  // 7 days minus 2 minutes
+  EXPECT_EQ(run(), 2);
+  EXPECT_EQ(text("%notice-me.com renews automatically%holds 1500 USD%enough, nothing to do.%"), 1);
+  EXPECT_EQ(run(), 0);
+  EXPECT_EQ(outboxCount("domain_renewal_notice"), 4);
+  clock_.advanceSeconds(8 * kDay);  // expired: renewed (a year more), then no notice for a while
+  auto r = service_->runRenewals();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->domains_renewed, 1);
+  EXPECT_EQ(r->domain_notices, 0);
+  clock_.advanceSeconds(340 * kDay);  // 24 days before the new expiry
+  EXPECT_EQ(run(), 1);                // only the renewed domain; off.com has expired
+  EXPECT_EQ(outboxCount("domain_renewal_notice"), 5);
+}
+
 TEST_P(BillingExtrasTest, CreditNotesOfAPaidInvoiceGoToTheWalletWithinTheTotal) {
   auto sub = service_->changeSubscription(owner_, "ws_1", {"starter", {}, "tok_visa", false});
   ASSERT_TRUE(sub.ok()) << sub.error().message;

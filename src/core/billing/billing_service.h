@@ -62,6 +62,7 @@ struct AutoTopUpInput {
 struct RenewalReport {
   int renewed = 0, failed = 0, recovered = 0, canceled = 0, notices = 0;
   int domains_renewed = 0, domains_failed = 0;  // purchased domains at expiry
+  int domain_notices = 0;                       // 30- and 7-day notices before a domain's expiry
 };
 
 class BillingService {
@@ -175,6 +176,9 @@ class BillingService {
                               const std::string& pm, bool check_access);
   // Purchased domains with autorenew at expiry (domain_renewals.cpp).
   Status renewDomains(int64_t now, RenewalReport& report);
+  // E-mails owner/billing 30 and 7 days before a purchased domain's expiry, once each
+  // (domain_renewal_notices.cpp).
+  Status noticeDomainRenewals(int64_t now, RenewalReport& report);
 
   CoreContext& ctx_;
   PaymentProvider& provider_;

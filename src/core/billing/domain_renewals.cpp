@@ -12,6 +12,8 @@ namespace mailjuke::core::billing {
 
 Status BillingService::renewDomains(int64_t now, RenewalReport& report) {
   const auto& s = ctx_.settings.billing;
+  if (auto st = noticeDomainRenewals(now, report); !st.ok())
+    spdlog::warn("billing: domain renewal notices: {}", st.error().message);
   MJ_TRY_ASSIGN(auto due, ctx_.db.read<store::Rows>([&](store::Tx& tx) {
     return tx.query(
         "SELECT id FROM domains WHERE source = 'purchase' AND autorenew = 1 AND expires_at IS "
