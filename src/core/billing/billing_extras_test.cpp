@@ -204,6 +204,49 @@ TEST_P(BillingExtrasTest, DomainRenewalNoticesThirtyAndSevenDaysBeforeOnceEach) 
   EXPECT_EQ(outboxCount("domain_renewal_notice"), 5);
 }
 
+// A registrar that records renewals and refuses names containing "refuse".
+class RecordingRegistrar final : public Registrar {
+ public:
+  std::string name() const override { return "recording"; }
+  Result<Availability> check(const std::string&) override { return Availability{true, "", {}}; }
+  Result<int64_t> registerName(const std::string&, int years, int64_t now) override {
+    return now + years * 365 * 86400;
+  }
+  Result<int64_t> renew(const std::string& name, int years, int64_t expiry) override {
+    renewed.push_back(name);
+    if (name.find("refuse") != std::string::npos)
+      return Error::make(ErrorCode::kConflict, "transfer lock");
+    return expiry + years * 365 * 86400;
+  }
+  std::vector<std::string> renewed;
+};
+
+TEST_P(BillingExtrasTest, DomainRenewalsGoThroughTheRegistrarAndARefusalChargesNothing) {
+  RecordingRegistrar registrar;
+  service_->setRegistrar(&registrar);
+  int64_t now = clock_.nowSeconds();
+  addPurchasedDomain("dom_r", "renew-me.com", now - 10);
+  addPurchasedDomain("dom_s", "refuse-me.com", now - 10);
+  topUp(3000);
+  auto r = service_->runRenewals();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(registrar.renewed, (std::vector<std::string>{"renew-me.com", "refuse-me.com"}));
+  EXPECT_EQ(r->domains_renewed, 1);
+  EXPECT_EQ(r->domains_failed, 1);
+  EXPECT_EQ(balance(), 1800);  // only the renewed one is charged
+  EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE reason = 'domain_renewal'"), 1);
+  EXPECT_EQ(count("SELECT expires_at FROM domains WHERE id = 'dom_s'"), now - 10);
+  EXPECT_EQ(count("SELECT autorenew FROM domains WHERE id = 'dom_s'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'domain_renewal_failed' AND "
+                  "body_text LIKE '%registrar refused%'"),
+            1);
+  auto sandbox = makeSandboxRegistrar({{"com", 1200}});
+  auto until = sandbox->renew("renew-me.com", 1, now);
+  ASSERT_TRUE(until.ok());
+  EXPECT_EQ(*until, now + 365 * 86400);
+  EXPECT_FALSE(sandbox->renew("renew-me.zz", 1, now).ok());
+}
+
 TEST_P(BillingExtrasTest, CreditNotesOfAPaidInvoiceGoToTheWalletWithinTheTotal) {
   auto sub = service_->changeSubscription(owner_, "ws_1", {"starter", {}, "tok_visa", false});
   ASSERT_TRUE(sub.ok()) << sub.error().message;

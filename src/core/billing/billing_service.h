@@ -25,6 +25,7 @@
 #include "core/billing/payment_provider.h"
 #include "core/billing/proration.h"
 #include "core/context.h"
+#include "core/domains/registrar.h"
 
 namespace mailjuke::core::billing {
 
@@ -132,6 +133,10 @@ class BillingService {
   Result<Json> setAutoTopUp(const Principal& p, const std::string& ws, const AutoTopUpInput& in);
   Result<int> runAutoTopUps();
 
+  // The registrar purchased domains are renewed through at expiry (domain_renewals.cpp); none:
+  // renewals are only charged and recorded here.
+  void setRegistrar(Registrar* registrar) { registrar_ = registrar; }
+
   // The periodic renewal run (renewal.cpp), at ctx.clock's now: renewal notices, renewals of
   // periods that ended, retries of past-due payments, cancellations.
   Result<RenewalReport> runRenewals();
@@ -183,6 +188,7 @@ class BillingService {
   CoreContext& ctx_;
   PaymentProvider& provider_;
   Ledger ledger_;
+  Registrar* registrar_ = nullptr;
 };
 
 // The subscription columns, in the order subscriptions.cpp reads them.
