@@ -159,6 +159,7 @@ int serve(const Config& config, const std::string& only) {
     return report(st.error());
   auto payments = makePaymentProvider(config);
   core::billing::BillingService billing(*b.ctx, *payments);
+  billing.setRegistrar(registrar.get());  // domain renewals go through the registrar
 
   auto has_operator = accounts.anyOperatorExists();
   if (!has_operator.ok()) return report(has_operator.error());

@@ -74,17 +74,53 @@ try {
       await settle(page);
     });
   }
+  if (has("workspaces/{ws}/wallet/auto-top-up")) {
+    await step(page, "billing: auto top-up settings with the API's errors at the field", async () => {
+      await page.goto(wsPath + "/billing");
+      const form = page.getByRole("form", { name: "Automatic top-up" });
+      await form.getByLabel("Top up by (USD)").fill("1");  // below the minimum top-up
+      page.__expected.add(422);
+      await form.getByRole("button", { name: "Save automatic top-up" }).click();
+      const err = form.locator(".field-error").filter({ hasText: /must be between/ });
+      await err.waitFor();
+      page.__expected.delete(422);
+      const input = form.getByLabel("Top up by (USD)");
+      const describedBy = (await input.getAttribute("aria-describedby")) || "";
+      check((await input.getAttribute("aria-invalid")) === "true" &&
+        describedBy.split(" ").includes(await err.getAttribute("id")), "the amount error is shown at the amount field");
+      await form.getByLabel("Top up by (USD)").fill("25");
+      await form.getByLabel("When the balance falls below (USD)").fill("5");
+      await form.getByLabel("Top up automatically").check();
+      await form.getByRole("button", { name: "Save automatic top-up" }).click();
+      await form.getByText("Automatic top-up saved.").waitFor();
+      await page.reload();
+      const again = page.getByRole("form", { name: "Automatic top-up" });
+      check(await again.getByLabel("Top up automatically").isChecked(), "auto top-up is saved as on");
+      check((await again.getByLabel("Top up by (USD)").inputValue()) === "25", "the saved amount is shown");
+    });
+  }
   for (const [i, name] of domains.entries()) {
     await step(page, `search and buy domain ${i + 1}`, async () => {
       await page.goto(wsPath + "/domains");
       await page.getByLabel("Domain name").fill(name);
       await page.getByRole("button", { name: "Check availability" }).click();
       await page.getByText("is available for").waitFor();
+      // The price against the balance before confirming.
+      await page.getByTestId("wallet-cover").filter({ hasText: "enough" }).waitFor();
       await page.getByRole("button", { name: "Buy " + name }).click();
       await page.getByText("Bought").waitFor();
       await page.getByRole("link", { name, exact: true }).first().waitFor();
     });
   }
+  await step(page, "domain purchase the wallet does not cover says so before buying", async () => {
+    await page.goto(wsPath + "/domains");
+    await page.getByLabel("Domain name").fill(`acme-${tag}-big.io`);  // $39 against $34 left
+    await page.getByRole("button", { name: "Check availability" }).click();
+    const cover = page.getByTestId("wallet-cover");
+    await cover.filter({ hasText: "does not cover it" }).waitFor();
+    check(await cover.getByRole("link", { name: /Top up at least \$5\.00/ }).isVisible(), "names the top-up needed");
+    await page.goto(wsPath + "/domains");
+  });
   await step(page, "domain page: DNS table with copy buttons, DMARC", async () => {
     await page.getByRole("link", { name: domains[0], exact: true }).first().click();
     await page.getByRole("heading", { name: "DNS records" }).waitFor();
@@ -209,6 +245,27 @@ try {
       const [download] = await Promise.all([page.waitForEvent("download"), pdf.click()]);
       const head = fs.readFileSync(await download.path()).subarray(0, 5).toString();
       check(head === "%PDF-", "the invoice is a PDF");
+    });
+  }
+  if (has("workspaces/{ws}/credit-notes")) {
+    await step(page, "billing: credit notes listed with their PDF", async () => {
+      // A credit note for part of the subscription invoice, issued through the API like a
+      // billing member would (the dashboard lists them).
+      const number = await page.evaluate(async (ws) => {
+        const { get, post, idempotencyKey } = await import("/js/api.js");
+        const invs = await get(`workspaces/${ws}/invoices?limit=10`);
+        const inv = invs.data.find((i) => i.status === "paid" && i.total.amount > 0);
+        const cn = await post(`workspaces/${ws}/invoices/${inv.id}/credit-notes`, { amount: 500, reason: "journey goodwill" }, { "Idempotency-Key": idempotencyKey() });
+        return cn.number;
+      }, wsPath.split("/")[2]);
+      await page.goto(wsPath + "/billing");
+      const section = page.getByRole("region", { name: "Credit notes" });
+      await section.getByText(number).waitFor();
+      check(await section.getByText("journey goodwill").isVisible(), "the reason is listed");
+      const pdf = section.getByRole("link", { name: `Credit note ${number} PDF` });
+      const [download] = await Promise.all([page.waitForEvent("download"), pdf.click()]);
+      const head = fs.readFileSync(await download.path()).subarray(0, 5).toString();
+      check(head === "%PDF-", "the credit note is a PDF");
     });
   }
 

@@ -132,7 +132,8 @@ class FakeStripe:
                                        "message": "Your card has insufficient funds.",
                                        "payment_intent": intent}})
             else:
-                intent["status"] = "requires_action" if pm == "pm_3ds" else "succeeded"
+                intent["status"] = {"pm_3ds": "requires_action",
+                                    "pm_processing": "processing"}.get(pm, "succeeded")
                 out = (200, intent)
             with self.lock:
                 self.intents[intent["id"]] = intent
@@ -145,14 +146,27 @@ class FakeStripe:
             if intent["status"] == "requires_action":
                 intent["status"] = "succeeded"  # the customer passed 3-D Secure meanwhile
             return 200, intent, 0
+        if method == "GET" and path.startswith("/v1/payment_methods/"):
+            pm = path.rsplit("/", 1)[1]
+            if pm == "pm_lookup_fails":
+                return 500, {"error": {"type": "api_error"}}, 0
+            country = {"pm_de": "DE", "pm_gb": "GB"}.get(pm, "US")
+            return 200, {"id": pm, "object": "payment_method", "type": "card",
+                         "card": {"brand": "visa", "country": country, "last4": "4242"}}, 0
         if method == "POST" and path == "/v1/refunds":
             out = (200, {"id": "re_" + uuid.uuid4().hex[:16], "object": "refund",
                          "amount": int(form["amount"]), "payment_intent": form["payment_intent"],
-                         "status": "succeeded"})
+                         "status": "succeeded",
+                         "metadata": {"mailjuke_refund": form.get("metadata[mailjuke_refund]"),
+                                      "mailjuke_payment": form.get("metadata[mailjuke_payment]")}})
             with self.lock:
                 self.by_key[key] = out
             return (*out, 0)
         return 404, {"error": {"type": "invalid_request_error", "message": "unknown path"}}, 0
+
+    def gets(self, path):
+        with self.lock:
+            return [r for r in self.requests if r["method"] == "GET" and r["path"] == path]
 
     def posts(self, path):
         with self.lock:
@@ -311,6 +325,69 @@ class StripeProviderTest(unittest.TestCase):
         self.assertIn(self.owner.post(path, {"reason": "x"},
                                       headers={"Idempotency-Key": uuid.uuid4().hex}).status,
                       (403, 404))
+
+    def test_card_country_comes_from_the_payment_method_and_a_failed_lookup_does_not_block(self):
+        ws, base = self.workspace()
+        d = self.owner.put(base + "/billing-details",
+                           {"legal_name": "Acme", "address": "1 Main St", "country": "US"})
+        self.assertEqual(d.status, 200, d)
+        ok = self.top_up(base, 1000, "pm_us_card")
+        self.assertEqual(ok.status, 201, ok)
+        self.assertEqual(len(self.fake.gets("/v1/payment_methods/pm_us_card")), 1)
+        held = self.top_up(base, 1000, "pm_de")
+        self.assertEqual(held.status, 202, held)
+        self.assertEqual(held.json["status"], "held")
+        self.assertEqual(held.json["fraud_review"]["rules"], ["card_country_mismatch"])
+        self.assertEqual(self.intent_request(held.json["id"]), [])  # not charged
+        down = self.top_up(base, 1000, "pm_lookup_fails")
+        self.assertEqual(down.status, 201, down)  # the rule is silent, the charge goes on
+        self.assertEqual(len(self.fake.gets("/v1/payment_methods/pm_lookup_fails")), 1)  # no retry
+        self.assertEqual(self.balance(base), 2000)
+
+    def test_a_processing_payment_is_shown_as_processing_until_the_webhook(self):
+        ws, base = self.workspace()
+        r = self.top_up(base, 1200, "pm_processing")
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json["status"], "processing")
+        self.assertIsNone(r.json["next_action"])
+        pay = r.json["id"]
+        listed = self.operator.get(f"/api/v1/admin/payments?workspace={ws}")
+        self.assertEqual([p["status"] for p in listed.json["data"] if p["id"] == pay],
+                         ["processing"])
+        self.assertEqual(self.balance(base), 0)
+        intent = dict(next(i for i in self.fake.intents.values()
+                           if i["metadata"]["mailjuke_payment"] == pay), status="succeeded")
+        w = self.webhook({"id": "evt_" + uuid.uuid4().hex, "type": "payment_intent.succeeded",
+                          "created": int(time.time()), "data": {"object": intent}})
+        self.assertEqual(w.status, 200, w)
+        self.assertEqual(self.balance(base), 1200)
+        listed = self.operator.get(f"/api/v1/admin/payments?workspace={ws}")
+        self.assertEqual([p["status"] for p in listed.json["data"] if p["id"] == pay],
+                         ["succeeded"])
+
+    def test_a_refund_that_fails_at_stripe_goes_back_to_the_wallet(self):
+        ws, base = self.workspace()
+        pay = self.top_up(base, 2000).json["id"]
+        r = self.operator.post(f"/api/v1/admin/payments/{pay}/refund",
+                               {"amount": 2000, "reason": "asked"},
+                               headers={"Idempotency-Key": uuid.uuid4().hex})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.balance(base), 0)
+        refund = dict(next(q for q in self.fake.by_key.values()
+                           if q[1].get("metadata", {}).get("mailjuke_refund") == r.json["id"])[1],
+                      status="failed", failure_reason="expired_or_canceled_card")
+        event = {"id": "evt_" + uuid.uuid4().hex, "type": "charge.refund.updated",
+                 "data": {"object": refund}}
+        for duplicate in (False, True):
+            w = self.webhook(event)
+            self.assertEqual(w.status, 200, w)
+            self.assertEqual(w.json["duplicate"], duplicate)
+        self.assertEqual(self.balance(base), 2000)
+        listed = self.operator.get(f"/api/v1/admin/payments?workspace={ws}")
+        [row] = [p for p in listed.json["data"] if p["id"] == pay]
+        self.assertEqual(row["refundable"]["amount"], 2000)
+        events = self.owner.get(f"{base}/audit-events?action=payment.refund_failed")
+        self.assertEqual(len(events.json["data"]), 1, events)
 
     def test_unused_credit_goes_back_to_the_cards(self):
         _, base = self.workspace()

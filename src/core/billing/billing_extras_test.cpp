@@ -155,6 +155,98 @@ TEST_P(BillingExtrasTest, DomainRenewalWithoutMoneyTurnsAutorenewOffAndTellsTheO
   EXPECT_EQ(outboxCount("domain_renewal_failed"), 1);
 }
 
+// Notices 30 and 7 days before a purchased domain's expiry, once each, with the price and
+// whether the wallet covers it; a renewal starts the next year's notices over.
+TEST_P(BillingExtrasTest, DomainRenewalNoticesThirtyAndSevenDaysBeforeOnceEach) {
+  constexpr int64_t kDay = 86400;
+  int64_t expires = clock_.nowSeconds() + 40 * kDay;
+  addPurchasedDomain("dom_n", "notice-me.com", expires);
+  addPurchasedDomain("dom_o", "off.com", expires);
+  ASSERT_TRUE(db_->run(store::TxMode::kWrite,
+                       [&](store::Tx& tx) -> Status {
+                         MJ_TRY(tx.exec("UPDATE domains SET autorenew = 0 WHERE id = 'dom_o'"));
+                         return {};
+                       })
+                  .ok());
+  auto text = [&](const std::string& like) {
+    return count(
+        "SELECT COUNT(*) FROM outbox WHERE kind = 'domain_renewal_notice' AND body_text LIKE ?",
+        {like});
+  };
+  auto run = [&]() {
+    auto r = service_->runRenewals();
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    return r.ok() ? r->domain_notices : -1;
+  };
+  EXPECT_EQ(run(), 0);                    // 40 days out
+  clock_.advanceSeconds(10 * kDay + 60);  // 30 days minus a minute
+  EXPECT_EQ(run(), 2);
+  EXPECT_EQ(outboxCount("domain_renewal_notice"), 2);
+  EXPECT_EQ(text("%notice-me.com renews automatically%1200 USD%not enough. Top up at least 1200%"),
+            1);
+  EXPECT_EQ(text("%off.com expires on%automatic renewal is off%"), 1);
+  EXPECT_EQ(run(), 0);
+  clock_.advanceSeconds(10 * kDay);
+  EXPECT_EQ(run(), 0);  // 20 days out: nothing new
+  topUp(1500);
+  clock_.advanceSeconds(13 * kDay + 60);  // 7 days minus 2 minutes
+  EXPECT_EQ(run(), 2);
+  EXPECT_EQ(text("%notice-me.com renews automatically%holds 1500 USD%enough, nothing to do.%"), 1);
+  EXPECT_EQ(run(), 0);
+  EXPECT_EQ(outboxCount("domain_renewal_notice"), 4);
+  clock_.advanceSeconds(8 * kDay);  // expired: renewed (a year more), then no notice for a while
+  auto r = service_->runRenewals();
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->domains_renewed, 1);
+  EXPECT_EQ(r->domain_notices, 0);
+  clock_.advanceSeconds(340 * kDay);  // 24 days before the new expiry
+  EXPECT_EQ(run(), 1);                // only the renewed domain; off.com has expired
+  EXPECT_EQ(outboxCount("domain_renewal_notice"), 5);
+}
+
+// A registrar that records renewals and refuses names containing "refuse".
+class RecordingRegistrar final : public Registrar {
+ public:
+  std::string name() const override { return "recording"; }
+  Result<Availability> check(const std::string&) override { return Availability{true, "", {}}; }
+  Result<int64_t> registerName(const std::string&, int years, int64_t now) override {
+    return now + years * 365 * 86400;
+  }
+  Result<int64_t> renew(const std::string& name, int years, int64_t expiry) override {
+    renewed.push_back(name);
+    if (name.find("refuse") != std::string::npos)
+      return Error::make(ErrorCode::kConflict, "transfer lock");
+    return expiry + years * 365 * 86400;
+  }
+  std::vector<std::string> renewed;
+};
+
+TEST_P(BillingExtrasTest, DomainRenewalsGoThroughTheRegistrarAndARefusalChargesNothing) {
+  RecordingRegistrar registrar;
+  service_->setRegistrar(&registrar);
+  int64_t now = clock_.nowSeconds();
+  addPurchasedDomain("dom_r", "renew-me.com", now - 10);
+  addPurchasedDomain("dom_s", "refuse-me.com", now - 10);
+  topUp(3000);
+  auto r = service_->runRenewals();
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(registrar.renewed, (std::vector<std::string>{"renew-me.com", "refuse-me.com"}));
+  EXPECT_EQ(r->domains_renewed, 1);
+  EXPECT_EQ(r->domains_failed, 1);
+  EXPECT_EQ(balance(), 1800);  // only the renewed one is charged
+  EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE reason = 'domain_renewal'"), 1);
+  EXPECT_EQ(count("SELECT expires_at FROM domains WHERE id = 'dom_s'"), now - 10);
+  EXPECT_EQ(count("SELECT autorenew FROM domains WHERE id = 'dom_s'"), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM outbox WHERE kind = 'domain_renewal_failed' AND "
+                  "body_text LIKE '%registrar refused%'"),
+            1);
+  auto sandbox = makeSandboxRegistrar({{"com", 1200}});
+  auto until = sandbox->renew("renew-me.com", 1, now);
+  ASSERT_TRUE(until.ok());
+  EXPECT_EQ(*until, now + 365 * 86400);
+  EXPECT_FALSE(sandbox->renew("renew-me.zz", 1, now).ok());
+}
+
 TEST_P(BillingExtrasTest, CreditNotesOfAPaidInvoiceGoToTheWalletWithinTheTotal) {
   auto sub = service_->changeSubscription(owner_, "ws_1", {"starter", {}, "tok_visa", false});
   ASSERT_TRUE(sub.ok()) << sub.error().message;

@@ -25,6 +25,7 @@
 #include "core/billing/payment_provider.h"
 #include "core/billing/proration.h"
 #include "core/context.h"
+#include "core/domains/registrar.h"
 
 namespace mailjuke::core::billing {
 
@@ -62,6 +63,7 @@ struct AutoTopUpInput {
 struct RenewalReport {
   int renewed = 0, failed = 0, recovered = 0, canceled = 0, notices = 0;
   int domains_renewed = 0, domains_failed = 0;  // purchased domains at expiry
+  int domain_notices = 0;                       // 30- and 7-day notices before a domain's expiry
 };
 
 class BillingService {
@@ -131,6 +133,10 @@ class BillingService {
   Result<Json> setAutoTopUp(const Principal& p, const std::string& ws, const AutoTopUpInput& in);
   Result<int> runAutoTopUps();
 
+  // The registrar purchased domains are renewed through at expiry (domain_renewals.cpp); none:
+  // renewals are only charged and recorded here.
+  void setRegistrar(Registrar* registrar) { registrar_ = registrar; }
+
   // The periodic renewal run (renewal.cpp), at ctx.clock's now: renewal notices, renewals of
   // periods that ended, retries of past-due payments, cancellations.
   Result<RenewalReport> runRenewals();
@@ -161,6 +167,10 @@ class BillingService {
   // goes beyond our recorded refunds out of the wallet.
   Status applyProviderRefund(store::Tx& tx, const std::string& pay, int64_t refunded_total,
                              const std::string& charge_ref, int64_t now);
+  // charge.refund.updated / refund.updated / refund.failed (refund_updates.cpp): a refund that
+  // ended failed or canceled at the provider is applied back (its ledger entry reversed, the
+  // refund marked failed, audited). True when it changed something.
+  Result<bool> applyRefundUpdate(store::Tx& tx, const Json& refund, int64_t now);
   Status notifyBilling(store::Tx& tx, const std::string& ws, const std::string& kind,
                        const std::string& subject, const std::string& text, int64_t now);
   Result<Json> subscriptionJson(store::Tx& tx, const std::string& ws);
@@ -171,10 +181,14 @@ class BillingService {
                               const std::string& pm, bool check_access);
   // Purchased domains with autorenew at expiry (domain_renewals.cpp).
   Status renewDomains(int64_t now, RenewalReport& report);
+  // E-mails owner/billing 30 and 7 days before a purchased domain's expiry, once each
+  // (domain_renewal_notices.cpp).
+  Status noticeDomainRenewals(int64_t now, RenewalReport& report);
 
   CoreContext& ctx_;
   PaymentProvider& provider_;
   Ledger ledger_;
+  Registrar* registrar_ = nullptr;
 };
 
 // The subscription columns, in the order subscriptions.cpp reads them.

@@ -2,7 +2,9 @@
 // (docs/billing.md "Domains"). The domain row is locked while it is charged, so two nodes never
 // renew it twice; when the wallet is short, autorenew is switched off and the billing contacts
 // are told the price and the top-up path (turning autorenew back on after a top-up renews at the
-// next run).
+// next run). The registrar's renew call (when one is set) is made inside the transaction after
+// the charge, so a refusal rolls the charge back; with a remote registrar this holds the domain
+// row (and on SQLite the write lock) for the length of that call.
 #include <spdlog/spdlog.h>
 
 #include "core/billing/billing_service.h"
@@ -12,6 +14,8 @@ namespace mailjuke::core::billing {
 
 Status BillingService::renewDomains(int64_t now, RenewalReport& report) {
   const auto& s = ctx_.settings.billing;
+  if (auto st = noticeDomainRenewals(now, report); !st.ok())
+    spdlog::warn("billing: domain renewal notices: {}", st.error().message);
   MJ_TRY_ASSIGN(auto due, ctx_.db.read<store::Rows>([&](store::Tx& tx) {
     return tx.query(
         "SELECT id FROM domains WHERE source = 'purchase' AND autorenew = 1 AND expires_at IS "
@@ -39,6 +43,15 @@ Status BillingService::renewDomains(int64_t now, RenewalReport& report) {
       int64_t from = row->integer(2), to = from + 365 * 86400;
       DomainCharge charge{id, name, price, 1, "domain_renewal", from, to};
       MJ_TRY_ASSIGN(auto inv, chargeDomain(tx, ctx_, ws, charge, now));
+      if (registrar_) {
+        // Paid (not committed yet): the registrar renews; a refusal rolls the charge back.
+        auto renewed_until = registrar_->renew(name, 1, from);
+        if (!renewed_until.ok()) {
+          failure = "the registrar refused the renewal: " + renewed_until.error().message;
+          return Error::make(ErrorCode::kPaymentRequired, failure);
+        }
+        to = *renewed_until;
+      }
       MJ_TRY(
           tx.exec("UPDATE domains SET expires_at = ?, updated_at = ? WHERE id = ?", {to, now, id}));
       MJ_TRY(notifyBilling(tx, ws, "domain_renewed", "Your domain " + name + " was renewed",

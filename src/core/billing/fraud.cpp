@@ -64,7 +64,8 @@ bool isDisposableEmailDomain(const std::string& email_or_domain) {
 
 Result<std::vector<std::string>> fraudRules(store::Tx& tx, const BillingSettings& s,
                                             const std::string& ws, int64_t amount,
-                                            const std::string& payment_method, int64_t now) {
+                                            const std::string& payment_method,
+                                            const std::optional<std::string>& card, int64_t now) {
   std::vector<std::string> hits;
   if (payment_method == "tok_fraud") hits.push_back("test_card_fraud");
   MJ_TRY_ASSIGN(auto recent, tx.queryOne("SELECT COUNT(*) FROM payments WHERE workspace_id = ? "
@@ -84,7 +85,6 @@ Result<std::vector<std::string>> fraudRules(store::Tx& tx, const BillingSettings
   MJ_TRY_ASSIGN(auto details, tx.queryOne("SELECT country, email FROM billing_details WHERE "
                                           "workspace_id = ?",
                                           {ws}));
-  auto card = cardCountry(payment_method);
   if (details && card && !details->text(0).empty() && upper(details->text(0)) != *card)
     hits.push_back("card_country_mismatch");
   bool disposable =

@@ -6,7 +6,8 @@
 //   large_first_top_up     a first top-up above fraud_first_topup_limit
 //   many_declines          fraud_declines_per_day or more declined payments in the last 24 h
 //   card_country_mismatch  the card's country differs from the billing-details country (both
-//                          known; the card country comes from cardCountry())
+//                          known; the provider's cardCountry(): the sandbox token, Stripe's
+//                          payment method card.country)
 //   disposable_email       an owner's or the billing e-mail's domain is a disposable-mail domain
 //                          (the embedded list plus [billing] disposable_email_domains)
 #pragma once
@@ -19,9 +20,13 @@
 
 namespace mailjuke::core::billing {
 
+// `card_country`: the card's issuing country from the payment provider
+// (PaymentProvider::cardCountry, asked before the transaction), nullopt when unknown.
 Result<std::vector<std::string>> fraudRules(store::Tx& tx, const BillingSettings& s,
                                             const std::string& workspace_id, int64_t amount,
-                                            const std::string& payment_method, int64_t now);
+                                            const std::string& payment_method,
+                                            const std::optional<std::string>& card_country,
+                                            int64_t now);
 
 // The issuing country (ISO 3166 alpha-2) of a sandbox card token, like Stripe's test tokens:
 // tok_visa (and the other sandbox tokens) are US cards, tok_<cc> (tok_de, tok_gb, tok_us, …) a

@@ -25,6 +25,9 @@ class SandboxProvider final : public PaymentProvider {
   Result<RefundOutcome> refund(const RefundRequest& r) override {
     return RefundOutcome{"succeeded", "sbx_" + r.idempotency_key, ""};
   }
+  Result<std::optional<std::string>> cardCountry(const std::string& payment_method) override {
+    return billing::cardCountry(payment_method);  // tok_visa → US, tok_de → DE, …
+  }
 };
 
 }  // namespace

@@ -4,12 +4,13 @@
 //    the provider but is held by the fraud rules before it gets there; other tokens decline with
 //    invalid_payment_method. Refunds succeed at once.
 //  - stripe (stripe_client.h): PaymentIntents and Refunds over HTTPS; its webhook endpoint is
-//    webhooks.cpp.
+//    webhooks.cpp. The card country of a pm_… payment method is retrieved from Stripe.
 // A provider that cannot be reached returns kUnavailable (503): the caller credits nothing.
 // Thread-safety: implementations are safe to share.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "base/result.h"
@@ -57,6 +58,10 @@ class PaymentProvider {
   // provider where it stands now.
   virtual Result<ChargeOutcome> confirm(const std::string& provider_ref) = 0;
   virtual Result<RefundOutcome> refund(const RefundRequest& r) = 0;
+  // The issuing country of a card (ISO 3166 alpha-2, upper case) for the card_country_mismatch
+  // fraud rule; nullopt when the provider does not know it. An error (provider unreachable) must
+  // never stop the payment: the caller logs it and the rule stays silent.
+  virtual Result<std::optional<std::string>> cardCountry(const std::string& payment_method) = 0;
 };
 
 std::unique_ptr<PaymentProvider> makeSandboxProvider();

@@ -94,7 +94,9 @@ Result<Page> BillingService::payments(const std::optional<std::string>& workspac
   return ctx_.db.read<Page>([&](store::Tx& tx) -> Result<Page> {
     std::string sql = std::string(
                           "SELECT p.id, p.workspace_id, p.purpose, p.amount, p.currency, "
-                          "p.payment_method, p.provider, p.provider_ref, p.status, "
+                          "p.payment_method, p.provider, p.provider_ref, CASE WHEN "
+                          "p.status = 'requires_action' AND p.provider_status = 'processing' "
+                          "THEN 'processing' ELSE p.status END, "
                           "p.failure_code, p.created_at, CASE WHEN p.ledger_transaction_id IS "
                           "NULL THEN 0 ELSE 1 END, ") +
                       kRefunded + " FROM payments p WHERE 1 = 1";
@@ -187,9 +189,10 @@ Result<Json> BillingService::refundOne(const Principal& p, const std::string& pa
   if (code.empty()) code = "refund_failed";
   MJ_TRY_ASSIGN(Json out, ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
     if (done) {
+      // Only while pending: a refund.updated webhook may already have marked it failed.
       MJ_TRY(
           tx.exec("UPDATE refunds SET status = 'succeeded', provider_ref = ?, updated_at = ? "
-                  "WHERE id = ?",
+                  "WHERE id = ? AND status = 'pending'",
                   {outcome->provider_ref, now, pending.refund}));
       MJ_TRY(tx.exec(std::string("UPDATE payments SET status = 'refunded', updated_at = ? WHERE "
                                  "id = ? AND amount <= (SELECT COALESCE(SUM(r.amount), 0) FROM "
@@ -197,7 +200,12 @@ Result<Json> BillingService::refundOne(const Principal& p, const std::string& pa
                                  "'succeeded'))"),
                      {now, pay, pay}));
     } else {
-      // Nothing went back to the card: the money returns to the wallet.
+      // Nothing went back to the card: the money returns to the wallet (unless a webhook
+      // already did, refund_updates.cpp).
+      MJ_TRY_ASSIGN(int64_t still,
+                    tx.exec("UPDATE refunds SET status = 'failed', failure_code = ?, updated_at = "
+                            "? WHERE id = ? AND status = 'pending'",
+                            {code, now, pending.refund}));
       NewTransaction t{"reversal",
                        pending.cur,
                        pending.ws,
@@ -207,11 +215,7 @@ Result<Json> BillingService::refundOne(const Principal& p, const std::string& pa
                        pending.txn};
       t.legs.push_back({platformAccountId("refunds", pending.cur), Side::kDebit, pending.amount});
       t.legs.push_back({walletAccountId(pending.ws, pending.cur), Side::kCredit, pending.amount});
-      MJ_TRY(ledger_.post(tx, t));
-      MJ_TRY(
-          tx.exec("UPDATE refunds SET status = 'failed', failure_code = ?, updated_at = ? "
-                  "WHERE id = ?",
-                  {code, now, pending.refund}));
+      if (still == 1) MJ_TRY(ledger_.post(tx, t));
     }
     MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kRefundColumns +
                                             " FROM refunds WHERE id = ?",

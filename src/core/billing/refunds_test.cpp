@@ -41,14 +41,27 @@ class RefundTest : public testing::MailDbTest {
     for (const auto& [k, v] : r.headers)
       if (k == "Idempotency-Key") key = v;
     if (r.url.ends_with("/v1/payment_intents")) {
-      std::string status = r.body.find("payment_method=pm_3ds") != std::string::npos
-                               ? "requires_action"
-                               : "succeeded";
+      std::string status =
+          r.body.find("payment_method=pm_3ds") != std::string::npos          ? "requires_action"
+          : r.body.find("payment_method=pm_processing") != std::string::npos ? "processing"
+                                                                             : "succeeded";
       return StripeHttpResponse{200, Json{{"id", "pi_" + key}, {"status", status}}.dump()};
+    }
+    if (r.url.find("/v1/payment_methods/") != std::string::npos) {
+      methods_.push_back(r.url.substr(r.url.rfind('/') + 1));
+      if (r.url.ends_with("pm_lookupdown")) return Error::make(ErrorCode::kUnavailable, "reset");
+      Json card = {{"brand", "visa"}, {"country", r.url.ends_with("pm_de") ? "de" : "US"}};
+      return StripeHttpResponse{200, Json{{"id", r.url.substr(r.url.rfind('/') + 1)},
+                                          {"object", "payment_method"},
+                                          {"card", card}}
+                                         .dump()};
     }
     if (r.url.ends_with("/v1/refunds")) {
       refund_bodies_.push_back(r.body);
-      return StripeHttpResponse{200, Json{{"id", "re_" + key}, {"status", "succeeded"}}.dump()};
+      if (on_refund_) on_refund_(key);
+      return StripeHttpResponse{
+          200,
+          Json{{"id", "re_" + key}, {"status", pending_refunds_ ? "pending" : "succeeded"}}.dump()};
     }
     return StripeHttpResponse{
         200, Json{{"id", r.url.substr(r.url.rfind('/') + 1)}, {"status", "succeeded"}}.dump()};
@@ -80,6 +93,9 @@ class RefundTest : public testing::MailDbTest {
   bool down_ = false;
   int calls_ = 0;
   std::vector<std::string> refund_bodies_;
+  bool pending_refunds_ = false;
+  std::vector<std::string> methods_;                   // payment methods retrieved
+  std::function<void(const std::string&)> on_refund_;  // called with the refund id
 };
 
 TEST_P(RefundTest, StripeChargeAndItsWebhookCreditOnce) {
@@ -298,6 +314,190 @@ TEST_P(RefundTest, ThreeDSecureWithStripeConfirmsByRetrievingTheIntent) {
   ASSERT_TRUE(c.ok()) << c.error().message;
   EXPECT_EQ((*c)["status"], "succeeded");
   EXPECT_EQ(balance(), 1000);
+}
+
+// charge.refund.updated: a refund that fails at Stripe after it was accepted puts the money
+// back into the wallet and the payment's refundable amount back, once.
+Json refundEvent(const std::string& id, const std::string& type, const Json& refund) {
+  return {{"id", id}, {"type", type}, {"data", {{"object", refund}}}};
+}
+
+TEST_P(RefundTest, ARefundThatFailsLaterAtStripeGoesBackToTheWalletOnce) {
+  std::string pay = topUp(3000);
+  auto r = service_->refundPayment(op_, pay, 3000, "asked");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::string rfd = (*r)["id"].get<std::string>();
+  EXPECT_EQ(balance(), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'refunded'"), 1);
+  Json refund = {{"id", "re_" + rfd},
+                 {"object", "refund"},
+                 {"amount", 3000},
+                 {"payment_intent", "pi_" + pay},
+                 {"status", "failed"},
+                 {"failure_reason", "expired_or_canceled_card"},
+                 {"metadata", {{"mailjuke_refund", rfd}, {"mailjuke_payment", pay}}}};
+  auto w = webhook(refundEvent("evt_f1", "charge.refund.updated", refund));
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 3000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM refunds WHERE status = 'failed' AND failure_code = "
+                  "'expired_or_canceled_card'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE status = 'succeeded'"), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_events WHERE action = 'payment.refund_failed'"), 1);
+  // The same event again, and the same status in another event (refund.updated): nothing more.
+  auto again = webhook(refundEvent("evt_f1", "charge.refund.updated", refund));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)["duplicate"], true);
+  auto other = webhook(refundEvent("evt_f2", "refund.updated", refund));
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  EXPECT_EQ((*other)["applied"], false);
+  EXPECT_EQ(balance(), 3000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM ledger_transactions WHERE kind = 'reversal'"), 1);
+  // The payment can be refunded again in full.
+  auto retry = service_->refundPayment(op_, pay, std::nullopt, "asked again");
+  ASSERT_TRUE(retry.ok()) << retry.error().message;
+  EXPECT_EQ((*retry)["amount"]["amount"], 3000);
+  EXPECT_EQ(balance(), 0);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, SucceededOrPendingRefundUpdatesChangeNothing) {
+  std::string pay = topUp(2000);
+  auto r = service_->refundPayment(op_, pay, 500, "asked");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::string rfd = (*r)["id"].get<std::string>();
+  for (const char* status : {"pending", "succeeded"}) {
+    auto w = webhook(refundEvent(std::string("evt_") + status, "charge.refund.updated",
+                                 {{"id", "re_" + rfd},
+                                  {"status", status},
+                                  {"amount", 500},
+                                  {"metadata", {{"mailjuke_refund", rfd}}}}));
+    ASSERT_TRUE(w.ok()) << w.error().message;
+    EXPECT_EQ((*w)["applied"], false);
+  }
+  EXPECT_EQ(balance(), 1500);
+  // Found by Stripe's refund id alone (no metadata), canceled.
+  auto w = webhook(refundEvent("evt_c", "refund.updated",
+                               {{"id", "re_" + rfd}, {"status", "canceled"}, {"amount", 500}}));
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 2000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM refunds WHERE failure_code = 'refund_canceled'"), 1);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, ADashboardRefundThatFailsIsAppliedBack) {
+  std::string pay = topUp(2000);
+  Json charge = {
+      {"id", "evt_d1"},
+      {"type", "charge.refunded"},
+      {"data",
+       {{"object", {{"id", "ch_1"}, {"payment_intent", "pi_" + pay}, {"amount_refunded", 700}}}}}};
+  ASSERT_TRUE(webhook(charge).ok());
+  EXPECT_EQ(balance(), 1300);
+  auto w = webhook(refundEvent(
+      "evt_d2", "charge.refund.updated",
+      {{"id", "re_dash"}, {"status", "failed"}, {"amount", 700}, {"payment_intent", "pi_" + pay}}));
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  EXPECT_EQ((*w)["applied"], true);
+  EXPECT_EQ(balance(), 2000);
+  // A refund of a payment that is not ours is acknowledged and ignored.
+  auto foreign = webhook(refundEvent(
+      "evt_d3", "charge.refund.updated",
+      {{"id", "re_x"}, {"status", "failed"}, {"amount", 700}, {"payment_intent", "pi_other"}}));
+  ASSERT_TRUE(foreign.ok());
+  EXPECT_EQ((*foreign)["applied"], false);
+  expectBooksBalance();
+}
+
+TEST_P(RefundTest, AFailureWebhookBeforeOurAnswerIsNotOverwritten) {
+  // Stripe answers the refund "pending"; its failure arrives before that answer is recorded.
+  std::string pay = topUp(1000);
+  pending_refunds_ = true;
+  on_refund_ = [this, pay](const std::string& rfd) {
+    auto w = webhook(refundEvent("evt_early", "refund.failed",
+                                 {{"id", "re_" + rfd},
+                                  {"status", "failed"},
+                                  {"amount", 400},
+                                  {"metadata", {{"mailjuke_refund", rfd}}}}));
+    EXPECT_TRUE(w.ok()) << w.error().message;
+  };
+  auto r = service_->refundPayment(op_, pay, 400, "asked");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["status"], "failed");
+  EXPECT_EQ(balance(), 1000);
+  expectBooksBalance();
+}
+
+// A PaymentIntent still `processing` at Stripe is shown as processing (nothing to confirm) and
+// settled by the webhook: succeeded credits the wallet once, payment_failed marks it failed.
+TEST_P(RefundTest, ProcessingPaymentsAreShownAsSuchAndSettledByTheWebhook) {
+  auto listed = [&](const std::string& pay) {
+    auto page = service_->payments(std::string("ws_1"), std::nullopt, 50);
+    EXPECT_TRUE(page.ok());
+    Json items = page->raw_data ? Json::parse(*page->raw_data) : page->data;
+    for (const auto& j : items)
+      if (j["id"] == pay) return j["status"].get<std::string>();
+    return std::string("missing");
+  };
+  auto r = service_->topUp(owner_, "ws_1", 1500, "pm_processing");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->status, 202);
+  EXPECT_EQ(r->body["status"], "processing");
+  EXPECT_TRUE(r->body["next_action"].is_null());
+  std::string pay = r->body["id"].get<std::string>();
+  EXPECT_EQ(listed(pay), "processing");
+  EXPECT_EQ(balance(), 0);
+  auto event = [&](const std::string& id, const std::string& type, const std::string& p) {
+    auto w = webhook({{"id", id},
+                      {"type", type},
+                      {"created", clock_.nowSeconds()},
+                      {"data", {{"object", {{"id", "pi_" + p}, {"status", "x"}}}}}});
+    EXPECT_TRUE(w.ok()) << w.error().message;
+  };
+  event("evt_p1", "payment_intent.processing", pay);  // the same state again
+  EXPECT_EQ(listed(pay), "processing");
+  event("evt_p2", "payment_intent.succeeded", pay);
+  EXPECT_EQ(listed(pay), "succeeded");
+  EXPECT_EQ(balance(), 1500);
+  event("evt_p3", "payment_intent.succeeded", pay);
+  EXPECT_EQ(balance(), 1500);
+
+  auto second = service_->topUp(owner_, "ws_1", 700, "pm_processing");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  std::string other = second->body["id"].get<std::string>();
+  event("evt_p4", "payment_intent.payment_failed", other);
+  EXPECT_EQ(listed(other), "failed");
+  EXPECT_EQ(balance(), 1500);
+  // A 3-D Secure payment still offers the confirm step.
+  auto threeds = service_->topUp(owner_, "ws_1", 600, "pm_3ds");
+  ASSERT_TRUE(threeds.ok());
+  EXPECT_EQ(threeds->body["status"], "requires_action");
+  EXPECT_FALSE(threeds->body["next_action"].is_null());
+  expectBooksBalance();
+}
+
+// card_country_mismatch with Stripe: the pm_… payment method is retrieved before the charge and
+// its card.country compared with the billing country; a failed lookup does not stop the charge.
+TEST_P(RefundTest, StripeCardCountryFeedsTheMismatchRuleAndALookupFailureDoesNotBlock) {
+  auto d = service_->setBillingDetails(owner_, "ws_1", {"Acme Inc", "1 Main St", "US", "", ""});
+  ASSERT_TRUE(d.ok()) << d.error().message;
+  auto same = service_->topUp(owner_, "ws_1", 1000, "pm_us");
+  ASSERT_TRUE(same.ok()) << same.error().message;
+  EXPECT_EQ(same->status, 201);
+  auto other = service_->topUp(owner_, "ws_1", 1000, "pm_de");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  EXPECT_EQ(other->status, 202);
+  EXPECT_EQ(other->body["status"], "held");
+  EXPECT_EQ(other->body["fraud_review"]["rules"], Json::array({"card_country_mismatch"}));
+  int before = calls_;
+  auto down = service_->topUp(owner_, "ws_1", 1000, "pm_lookupdown");
+  ASSERT_TRUE(down.ok()) << down.error().message;
+  EXPECT_EQ(down->status, 201);
+  EXPECT_EQ(calls_ - before, 2);  // one lookup (not retried), one charge
+  EXPECT_EQ(methods_, (std::vector<std::string>{"pm_us", "pm_de", "pm_lookupdown"}));
+  EXPECT_EQ(balance(), 2000);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, RefundTest, ::testing::Values("sqlite", "postgres"));

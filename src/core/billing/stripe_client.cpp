@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <chrono>
 #include <thread>
 
@@ -67,11 +68,33 @@ class StripeProvider final : public PaymentProvider {
     return RefundOutcome{"failed", ref, reason.empty() ? status : reason};
   }
 
+  // GET /v1/payment_methods/{pm} → card.country. One attempt: the charge must not wait for
+  // retries of a lookup that only feeds a fraud rule.
+  Result<std::optional<std::string>> cardCountry(const std::string& payment_method) override {
+    if (!payment_method.starts_with("pm_") || payment_method.size() > 255 ||
+        payment_method.find_first_not_of(
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != std::string::npos)
+      return std::optional<std::string>();
+    MJ_TRY_ASSIGN(auto answer, send("GET", "/v1/payment_methods/" + payment_method, {}, "", 1));
+    if (answer.kind != StripeAnswer::Kind::kOk)
+      return Error::make(ErrorCode::kUnavailable,
+                         "Stripe did not return payment method " + payment_method + " (" +
+                             (answer.code.empty() ? answer.message : answer.code) + ")");
+    const Json& o = answer.object;
+    std::string country =
+        o.contains("card") && o["card"].is_object() ? str(o["card"], "country") : std::string();
+    if (country.size() != 2 || !std::isalpha(static_cast<unsigned char>(country[0])) ||
+        !std::isalpha(static_cast<unsigned char>(country[1])))
+      return std::optional<std::string>();
+    for (auto& ch : country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return std::optional<std::string>(country);
+  }
+
  private:
   // Sends with retries; returns the first answer that is not worth retrying.
   Result<StripeAnswer> send(const std::string& method, const std::string& path,
                             const std::vector<std::pair<std::string, std::string>>& form,
-                            const std::string& idempotency_key) {
+                            const std::string& idempotency_key, int max_attempts = 0) {
     if (config_.secret_key.empty())
       return Error::make(ErrorCode::kUnavailable,
                          "card payments are not configured ([billing] stripe_secret_key)");
@@ -84,7 +107,7 @@ class StripeProvider final : public PaymentProvider {
     }
     std::string last;
     int64_t delay = config_.retry_delay_ms;
-    int attempts = std::max(1, config_.max_attempts);
+    int attempts = std::max(1, max_attempts > 0 ? max_attempts : config_.max_attempts);
     for (int attempt = 1; attempt <= attempts; ++attempt) {
       if (attempt > 1) {
         std::this_thread::sleep_for(std::chrono::milliseconds(delay));

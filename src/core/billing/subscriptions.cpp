@@ -263,6 +263,10 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
                             card.status == "requires_action"
                                 ? "the card needs authentication: top up the wallet with it "
                                   "(POST …/wallet/top-ups), confirm, then subscribe"
+                            : card.status == "processing"
+                                ? "the card payment " + card.payment_id +
+                                      " is still processing at the payment provider; the wallet "
+                                      "is credited when it succeeds: subscribe again then"
                                 : "the card was declined (" + card.failure_code + ")");
       e.fields.push_back({"payment_method", e.message});
       return e;

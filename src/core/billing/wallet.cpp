@@ -1,5 +1,7 @@
 // The wallet: statement, top-ups through the payment provider (fraud rules first), 3-D Secure
 // confirmation, and the shared card and invoice settlement helpers.
+#include <spdlog/spdlog.h>
+
 #include "base/encoding.h"
 #include "base/ids.h"
 #include "core/audit/audit_log.h"
@@ -25,14 +27,18 @@ Json paymentJson(const store::Row& r) {
             {"failure_code", r.isNull(6) ? Json(nullptr) : Json(r.text(6))},
             {"created_at", formatRfc3339(r.integer(7))},
             {"next_action", nullptr}};
-  if (r.text(5) == "requires_action")
+  // Not decided yet: `processing` (the provider is working on it; its webhook settles it) or
+  // `requires_action` (3-D Secure: the customer confirms).
+  if (r.text(5) == "requires_action" && r.optText(12) == "processing")
+    j["status"] = "processing";
+  else if (r.text(5) == "requires_action")
     j["next_action"] = {{"type", "confirm"}, {"confirm_url", base + "/confirm"}};
   return j;
 }
 
 constexpr const char* kPaymentColumns =
     "id, purpose, amount, currency, payment_method, status, failure_code, created_at, "
-    "workspace_id, provider_ref, invoice_id, ledger_transaction_id";
+    "workspace_id, provider_ref, invoice_id, ledger_transaction_id, provider_status";
 
 Result<Json> balanceJson(store::Tx& tx, const std::string& ws, const std::string& cur) {
   MJ_TRY_ASSIGN(auto bal, tx.queryOne("SELECT balance FROM ledger_accounts WHERE id = ?",
@@ -83,24 +89,27 @@ Result<BillingService::CardPayment> BillingService::chargeCard(
     return std::move(charged).error();
   }
   ChargeOutcome outcome = std::move(*charged);
-  // processing (not decided yet) is kept as requires_action: the confirm step asks the provider
-  // again and the webhook settles it.
+  // processing (not decided yet) is stored as requires_action with provider_status
+  // 'processing' and shown as processing; the webhook (or the confirm step) settles it.
   std::string status = outcome.status == "declined"     ? "failed"
                        : outcome.status == "processing" ? "requires_action"
                                                         : outcome.status;
+  std::optional<std::string> provider_status;
+  if (status == "requires_action") provider_status = outcome.status;
   MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY(tx.exec(
         "INSERT INTO payments (id, workspace_id, purpose, invoice_id, amount, currency, "
         "payment_method, provider, provider_ref, status, failure_code, created_at, "
-        "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "updated_at, provider_status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         {pay, ws, purpose, store::nullable(invoice_id), amount, cur, pm, provider_.name(),
          outcome.provider_ref, status,
          outcome.failure_code.empty() ? store::Value(nullptr) : store::Value(outcome.failure_code),
-         now, now}));
+         now, now, store::nullable(provider_status)}));
     if (status == "succeeded") MJ_TRY(creditPayment(tx, pay, now));
     return {};
   }));
-  return CardPayment{pay, status, outcome.failure_code};
+  return CardPayment{pay, outcome.status == "processing" ? "processing" : status,
+                     outcome.failure_code};
 }
 
 Status BillingService::settleFromWallet(store::Tx& tx, const std::string& ws,
@@ -145,7 +154,9 @@ Result<bool> BillingService::payInvoice(const std::string& ws, const std::string
   }
   MJ_TRY_ASSIGN(auto card, chargeCard(ws, total, *pm, "invoice", inv));
   if (card.status != "succeeded") {
-    failure = card.status == "requires_action" ? "authentication_required" : card.failure_code;
+    failure = card.status == "requires_action" ? "authentication_required"
+              : card.status == "processing"    ? "payment_processing"
+                                               : card.failure_code;
     return false;
   }
   auto st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) {
@@ -197,13 +208,32 @@ Result<TopUpResult> BillingService::topUpAs(const Principal& p, const std::strin
                                         std::to_string(s.max_top_up) + " minor units");
   if (pm.empty() || pm.size() > 255)
     return Error::invalid("payment_method", "must be 1 to 255 characters");
+  // The card's country for card_country_mismatch, asked outside the transaction; a provider
+  // that cannot tell (or cannot be reached) leaves the rule silent and the payment goes on.
+  // Only asked when there is a billing country to compare it with.
+  std::optional<std::string> card_country;
+  MJ_TRY_ASSIGN(bool billing_country, ctx_.db.read<bool>([&](store::Tx& tx) -> Result<bool> {
+    MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT country FROM billing_details WHERE workspace_id "
+                                        "= ? AND country <> ''",
+                                        {ws}));
+    return row.has_value();
+  }));
+  if (!billing_country) {
+  } else if (auto c = provider_.cardCountry(pm); c.ok()) {
+    card_country = *c;
+  } else {
+    spdlog::warn(
+        "billing: card country of {} for {} unknown ({}); card_country_mismatch not "
+        "checked",
+        pm, ws, c.error().message);
+  }
   int64_t now = ctx_.clock.nowSeconds();
   // Fraud rules first: a hit holds the payment for an operator, and the card is not charged.
   MJ_TRY_ASSIGN(
       auto held,
       ctx_.db.write<std::optional<Json>>([&](store::Tx& tx) -> Result<std::optional<Json>> {
         if (check_access) MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
-        MJ_TRY_ASSIGN(auto rules, fraudRules(tx, s, ws, amount, pm, now));
+        MJ_TRY_ASSIGN(auto rules, fraudRules(tx, s, ws, amount, pm, card_country, now));
         if (rules.empty()) return std::optional<Json>();
         std::string pay = newId("pay"), review = newId("frv");
         MJ_TRY(
@@ -275,6 +305,11 @@ Result<Json> BillingService::confirmTopUp(const Principal& p, const std::string&
           tx.exec("UPDATE payments SET status = 'failed', failure_code = ?, updated_at = ? "
                   "WHERE id = ? AND status = 'requires_action'",
                   {outcome.failure_code, now, pay}));
+    } else {
+      MJ_TRY(
+          tx.exec("UPDATE payments SET provider_status = ?, updated_at = ? WHERE id = ? AND "
+                  "status = 'requires_action'",
+                  {outcome.status, now, pay}));
     }
     MJ_TRY(recordAudit(tx, p, {ws, "wallet.top_up_confirm", "payment", pay, {}}, now));
     MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kPaymentColumns +

@@ -4,6 +4,8 @@
 // whose provider_ref is the PaymentIntent id (or whose id is the intent's
 // metadata[mailjuke_payment]). charge.refunded only takes out of the wallet what was refunded
 // beyond the refunds we recorded ourselves (refunds.cpp), so our own refund never subtracts twice.
+// charge.refund.updated / refund.updated / refund.failed with a failed or canceled refund put its
+// money back into the wallet (refund_updates.cpp).
 // Other event types are acknowledged and ignored.
 #include <algorithm>
 
@@ -53,6 +55,13 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
                 {"duplicate", fresh == 0},
                 {"applied", false}};
     if (!fresh) return out;
+    if (type == "charge.refund.updated" || type == "refund.updated" || type == "refund.failed") {
+      // The object is a Refund (refund_updates.cpp): failed or canceled goes back to the wallet.
+      if (!object) return out;
+      MJ_TRY_ASSIGN(bool applied, applyRefundUpdate(tx, *object, now));
+      out["applied"] = applied;
+      return out;
+    }
     std::string ref = type == "charge.refunded" ? str("payment_intent") : str("id");
     // Our PaymentIntents carry metadata[mailjuke_payment]: it finds the payment even when the
     // event overtakes the answer to our own request (or that answer never came).
@@ -82,6 +91,12 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
     if (!pay) return out;  // not ours (or created elsewhere): acknowledged
     if (type == "payment_intent.succeeded") {
       MJ_TRY(creditPayment(tx, pay->text(0), now));
+      out["applied"] = true;
+    } else if (type == "payment_intent.processing") {
+      MJ_TRY(
+          tx.exec("UPDATE payments SET provider_status = 'processing', updated_at = ? WHERE "
+                  "id = ? AND status = 'requires_action'",
+                  {now, pay->text(0)}));
       out["applied"] = true;
     } else if (type == "payment_intent.payment_failed") {
       std::string code = "card_declined";

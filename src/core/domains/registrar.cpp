@@ -1,5 +1,7 @@
 #include "core/domains/registrar.h"
 
+#include <spdlog/spdlog.h>
+
 namespace mailjuke::core {
 namespace {
 
@@ -30,6 +32,15 @@ class SandboxRegistrar final : public Registrar {
     if (!a.available)
       return Error::make(ErrorCode::kConflict, ascii + " is not available: " + a.reason);
     return now + int64_t(years) * 365 * 86400;
+  }
+
+  Result<int64_t> renew(const std::string& ascii, int years, int64_t current_expiry) override {
+    std::string tld = ascii.substr(ascii.rfind('.') + 1);
+    if (!prices_.count(tld))
+      return Error::make(ErrorCode::kConflict, "the ." + tld + " extension is not sold here");
+    int64_t until = current_expiry + int64_t(years) * 365 * 86400;
+    spdlog::info("sandbox registrar: renewed {} for {} year(s) until {}", ascii, years, until);
+    return until;
   }
 
  private:

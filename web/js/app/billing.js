@@ -1,8 +1,9 @@
 // Billing (API.md §Billing): plan and usage, plan change with proration preview, wallet and
-// ledger, top-up (Idempotency-Key), invoices with PDF links, billing details.
+// ledger, top-up (Idempotency-Key), auto top-up settings, invoices and credit notes with PDF
+// links, billing details.
 import { html, useState } from "../lib.js";
 import { get, put, post, del, apiHas, getIf, idempotencyKey } from "../api.js";
-import { Field, Select, FormError, useSubmit, useLoad, Loaded, Empty, Notice, Badge, money, cents, when, day } from "../ui.js";
+import { Field, Select, Check, FormError, useSubmit, useLoad, Loaded, Empty, Notice, Badge, money, cents, when, day } from "../ui.js";
 
 export function Billing({ ws }) {
   const [has, err] = useLoad(() => apiHas("GET", "workspaces/{ws}/subscription"), []);
@@ -10,7 +11,7 @@ export function Billing({ ws }) {
     <${Loaded} data=${has} error=${err}>
       ${(h) => !h
         ? html`<${Empty}>Billing is not enabled on this server yet.<//>`
-        : html`<${Subscription} ws=${ws} /><${Wallet} ws=${ws} /><${Invoices} ws=${ws} /><${Details} ws=${ws} />`}
+        : html`<${Subscription} ws=${ws} /><${Wallet} ws=${ws} /><${Invoices} ws=${ws} /><${CreditNotes} ws=${ws} /><${Details} ws=${ws} />`}
     <//>`;
 }
 
@@ -108,6 +109,7 @@ function Wallet({ ws }) {
       <button class="btn primary" disabled=${s.busy}>${s.busy ? "Paying…" : "Top up"}</button>
     </form>
     <${FormError} error=${s.error} fields=${["amount", "payment_method"]} />
+    ${w && html`<${AutoTopUp} ws=${ws} a=${w.auto_top_up || {}} onSaved=${reload} />`}
     ${result && html`<${Notice} kind=${result.status === "succeeded" || (result.top_up && result.top_up.status === "succeeded") ? "success" : "info"}>
       Top-up ${(result.top_up && result.top_up.status) || result.status}.
       ${result.next_action && result.next_action.confirm_url && html` <a href=${result.next_action.confirm_url}>Confirm with your bank</a>`}
@@ -125,6 +127,52 @@ function Invoices({ ws }) {
           <tbody>${l.data.map((i) => html`<tr><td>${i.number || i.id}</td><td>${day(i.finalized_at || i.created_at)}</td><td class="num">${money(i.total)}</td><td><${Badge}>${i.status}<//></td>
             <td><a href=${i.pdf_url || `/api/v1/workspaces/${ws}/invoices/${i.id}.pdf`} download>PDF</a>
               ${i.html_url && html` · <a href=${i.html_url} target="_blank" rel="noopener">View</a>`}</td></tr>`)}</tbody></table></div>`}
+    <//>
+  </section>`;
+}
+
+// Minor units (or a money object) → the dollars shown in an input.
+const dollars = (m) => (m == null ? "" : String((typeof m === "object" ? m.amount : m) / 100));
+
+function AutoTopUp({ ws, a, onSaved }) {
+  const [f, setF] = useState({ enabled: !!a.enabled, threshold: dollars(a.threshold) || "10", amount: dollars(a.amount) || "50", payment_method: a.payment_method || "tok_visa" });
+  const [saved, setSaved] = useState(false);
+  const set = (k) => (v) => { setSaved(false); setF({ ...f, [k]: v }); };
+  // No checks here: the API's validation errors are shown at their fields.
+  const toMinor = (v) => (String(v).trim() === "" || isNaN(Number(v)) ? null : Math.round(Number(v) * 100));
+  const s = useSubmit(async () => {
+    setSaved(false);
+    await put(`workspaces/${ws}/wallet/auto-top-up`, { enabled: f.enabled, threshold: toMinor(f.threshold), amount: toMinor(f.amount), payment_method: f.payment_method });
+    setSaved(true);
+    onSaved();
+  });
+  return html`<form onSubmit=${s.run} novalidate aria-labelledby="atu-h" class="auto-top-up">
+    <h3 id="atu-h">Automatic top-up</h3>
+    <p class="hint">When a charge leaves the balance below the threshold, the saved card is charged once for the amount.</p>
+    ${a.disabled_reason && html`<${Notice} kind="warn">Automatic top-up was switched off: ${a.disabled_reason}<//>`}
+    <${Check} label="Top up automatically" name="enabled" checked=${f.enabled} onChange=${set("enabled")} error=${s.fieldError("enabled")} />
+    <div class="grid2">
+      <${Field} label="When the balance falls below (USD)" name="threshold" type="number" min="0" step="1" value=${f.threshold} onInput=${set("threshold")} error=${s.fieldError("threshold")} />
+      <${Field} label="Top up by (USD)" name="auto_amount" type="number" min="1" step="1" value=${f.amount} onInput=${set("amount")} error=${s.fieldError("amount")} />
+    </div>
+    <${Select} label="Card for automatic top-ups" name="auto_payment_method" value=${f.payment_method} onChange=${set("payment_method")} error=${s.fieldError("payment_method")}
+      options=${[["tok_visa", "Visa ending 4242 (test)"], ["tok_chargeDeclined", "Declined card (test)"]]} />
+    <${FormError} error=${s.error} fields=${["enabled", "threshold", "amount", "payment_method"]} />
+    <button class="btn" disabled=${s.busy}>Save automatic top-up</button>${saved && html`<span class="good" role="status"> Automatic top-up saved.</span>`}
+  </form>`;
+}
+
+function CreditNotes({ ws }) {
+  const [list, err] = useLoad(() => get(`workspaces/${ws}/credit-notes?limit=50`).catch((e) => (e.status === 404 ? null : Promise.reject(e))), [ws]);
+  if (list === null) return null;  // not on this server
+  return html`<section class="card" aria-labelledby="cns-h"><h2 id="cns-h">Credit notes</h2>
+    <${Loaded} data=${list} error=${err}>
+      ${(l) => l.data.length === 0
+        ? html`<${Empty}>No credit notes. A credit note corrects an invoice; credited money goes to the wallet.<//>`
+        : html`<div class="table-wrap"><table class="table"><thead><tr><th scope="col">Number</th><th scope="col">Credits invoice</th><th scope="col">Date</th><th scope="col">Amount</th><th scope="col">Reason</th><th scope="col">Download</th></tr></thead>
+          <tbody>${l.data.map((c) => html`<tr><td>${c.number}</td><td>${c.invoice_number || c.invoice_id}</td><td>${day(c.created_at)}</td><td class="num">${money(c.total)}</td><td>${c.reason}</td>
+            <td><a href=${c.pdf_url || `/api/v1/workspaces/${ws}/credit-notes/${c.id}.pdf`} download aria-label=${"Credit note " + c.number + " PDF"}>PDF</a>
+              ${c.html_url && html` · <a href=${c.html_url} target="_blank" rel="noopener" aria-label=${"View credit note " + c.number}>View</a>`}</td></tr>`)}</tbody></table></div>`}
     <//>
   </section>`;
 }

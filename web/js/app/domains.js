@@ -32,10 +32,15 @@ function SearchBuy({ ws, onDone }) {
   const [name, setName] = useState("");
   const [result, setResult] = useState(null);
   const [bought, setBought] = useState(null);
+  const [wallet, setWallet] = useState(null);
   const search = useSubmit(async () => {
     setBought(null);
     setResult(null);
-    setResult(await get(`domains/availability?name=${encodeURIComponent(name.trim())}`));
+    setWallet(null);
+    const r = await get(`domains/availability?name=${encodeURIComponent(name.trim())}`);
+    // The balance next to the price (members without billing access do not see it).
+    if (r.available) setWallet(await get(`workspaces/${ws}/wallet?limit=1`).catch(() => null));
+    setResult(r);
   });
   const buy = useSubmit(async () => {
     const d = await post(`workspaces/${ws}/domains`, { name: result.name, source: "purchase" });
@@ -53,11 +58,24 @@ function SearchBuy({ ws, onDone }) {
       <strong>${result.unicode_name || result.name}</strong>
       ${result.available
         ? html` is available for <strong>${money(result.yearly_price)}</strong> per year, paid from the wallet.
+          <${WalletCover} ws=${ws} price=${result.yearly_price} wallet=${wallet} />
           <button type="button" class="btn primary small" onClick=${buy.run} disabled=${buy.busy}>${buy.busy ? "Buying…" : "Buy " + result.name}</button>`
         : html` is not available${result.reason ? ` (${result.reason})` : ""}.`}
     </div>`}
     <${FormError} error=${buy.error} fields=${[]} />
     ${bought && html`<${Notice} kind="success">Bought <a href=${`/w/${ws}/domains/${bought.id}`}>${bought.name}</a>; its DNS is live on our nameservers.${bought.invoice ? ` Paid from the wallet (invoice ${bought.invoice.number}).` : ""}<//>`}`;
+}
+
+// Before buying: the wallet's balance against the price, and what happens when it falls short
+// (the purchase is refused and nothing is registered or charged).
+function WalletCover({ ws, price, wallet }) {
+  if (!wallet || !wallet.balance || !price) return null;
+  const bal = wallet.balance.amount, cost = typeof price === "object" ? price.amount : price;
+  const cur = wallet.balance.currency;
+  return bal >= cost
+    ? html`<p data-testid="wallet-cover">Your wallet holds <strong>${money(wallet.balance)}</strong>: enough. After buying it holds ${money({ amount: bal - cost, currency: cur })}. Renewal next year is paid from the wallet too (you get e-mails 30 and 7 days before).</p>`
+    : html`<p data-testid="wallet-cover" class="bad">Your wallet holds <strong>${money(wallet.balance)}</strong>, which does not cover it: buying is refused and nothing is registered or charged.
+        <a href=${`/w/${ws}/billing`}>Top up at least ${money({ amount: cost - bal, currency: cur })}</a> first.</p>`;
 }
 
 // Shared by bulk domains and bulk mailboxes: a job's progress bar and per-row results.
