@@ -1,5 +1,6 @@
 #include "server/imap/imap_session.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "proto/imap/writer.h"
@@ -238,18 +239,38 @@ void ImapSession::dispatchSelected() {
 }
 
 std::vector<size_t> ImapSession::resolve(const SequenceSet& set) const {
+  // Per range, not per message: mbsync sends one "UID FETCH n" per message, thousands of them
+  // on a large folder, so a scan of the whole folder per command would be quadratic.
   std::vector<size_t> out;
   const auto& msgs = selected_->messages;
   if (msgs.empty()) return out;
-  if (cmd_.uid) {
-    // RFC 9051 §6.4.9: '*' is the largest UID in use; UIDs not in the folder are ignored.
-    uint32_t largest = static_cast<uint32_t>(msgs.back().uid);
-    for (size_t i = 0; i < msgs.size(); ++i)
-      if (inSequenceSet(set, static_cast<uint32_t>(msgs[i].uid), largest)) out.push_back(i);
-  } else {
-    uint32_t largest = static_cast<uint32_t>(msgs.size());
-    for (size_t i = 0; i < msgs.size(); ++i)
-      if (inSequenceSet(set, static_cast<uint32_t>(i + 1), largest)) out.push_back(i);
+  // RFC 9051 §6.4.9: with UIDs '*' is the largest UID in use and UIDs not in the folder are
+  // ignored; "4:2" is "2:4".
+  const uint32_t largest =
+      cmd_.uid ? static_cast<uint32_t>(msgs.back().uid) : static_cast<uint32_t>(msgs.size());
+  bool ascending = true;
+  for (const auto& r : set) {
+    uint32_t lo = r.first == kStar ? largest : r.first;
+    uint32_t hi = r.last == kStar ? largest : r.last;
+    if (lo > hi) std::swap(lo, hi);
+    size_t from = 0, to = 0;  // [from, to) in msgs
+    if (cmd_.uid) {
+      auto byUid = [](const core::ImapMessage& m, int64_t uid) { return m.uid < uid; };
+      from = size_t(std::lower_bound(msgs.begin(), msgs.end(), int64_t(lo), byUid) - msgs.begin());
+      to = size_t(std::lower_bound(msgs.begin() + from, msgs.end(), int64_t(hi) + 1, byUid) -
+                  msgs.begin());
+    } else {
+      from = std::min<size_t>(lo == 0 ? 0 : lo - 1, msgs.size());
+      to = std::min<size_t>(hi, msgs.size());
+    }
+    for (size_t i = from; i < to; ++i) {
+      if (!out.empty() && i <= out.back()) ascending = false;
+      out.push_back(i);
+    }
+  }
+  if (!ascending) {
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
   }
   return out;
 }

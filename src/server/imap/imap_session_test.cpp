@@ -318,6 +318,42 @@ TEST_F(ImapSessionTest, LargeFetchRunsInChunksWithOneTaggedReply) {
   for (const auto& m : backend_.stored("f_inbox")) EXPECT_TRUE(core::hasFlag(m.flags, "\\Seen"));
 }
 
+TEST_F(ImapSessionTest, SequenceSetsResolveLikeTheDefinition) {
+  // UIDs 1..30 with gaps (every third expunged); each set names the same messages, in folder
+  // order and once each, as a message-by-message check with inSequenceSet would.
+  for (int i = 0; i < 30; ++i) backend_.add("f_inbox", kPlainMessage);
+  for (auto& m : backend_.stored("f_inbox"))
+    if (m.uid % 3 == 0)
+      backend_.storeFlags("f_inbox", {m.uid}, {core::FlagMode::kAdd, {"\\Deleted"}, {}});
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  run(s, "b EXPUNGE\r\n");
+  const auto& msgs = backend_.stored("f_inbox");
+  ASSERT_EQ(msgs.size(), 20u);
+  for (bool uid : {false, true}) {
+    for (std::string set : {"1", "*", "3:5", "5:3", "1:*", "*:4", "9,2,9,4:6", "40:50", "18:*",
+                            "2,1", "7:7,1:2,20"}) {
+      auto parsed = parseSequenceSet(set);
+      ASSERT_TRUE(parsed.ok()) << set;
+      std::string expected;
+      uint32_t largest = uid ? uint32_t(msgs.back().uid) : uint32_t(msgs.size());
+      for (size_t i = 0; i < msgs.size(); ++i) {
+        uint32_t n = uid ? uint32_t(msgs[i].uid) : uint32_t(i + 1);
+        if (inSequenceSet(*parsed, n, largest))
+          expected +=
+              "* " + std::to_string(i + 1) + " FETCH (UID " + std::to_string(msgs[i].uid) + ")\r\n";
+      }
+      bool out_of_range = !uid && set.find("40") != std::string::npos;
+      std::string out = run(s, std::string(uid ? "c UID FETCH " : "c FETCH ") + set + " UID\r\n");
+      if (out_of_range) {
+        EXPECT_NE(out.find("c BAD"), std::string::npos) << set;
+        continue;
+      }
+      EXPECT_EQ(out, expected + "c OK FETCH completed\r\n") << (uid ? "UID " : "") << set;
+    }
+  }
+}
+
 TEST_F(ImapSessionTest, StoreSilentAndExpunge) {
   for (int i = 0; i < 4; ++i) backend_.add("f_inbox", kPlainMessage);
   auto s = loggedIn();
