@@ -167,7 +167,8 @@ Result<std::unique_ptr<Database>> openSqlite(const std::string& path, size_t poo
     sqlite3_busy_timeout(h, 10000);
     auto conn = std::make_unique<SqliteConn>(h);
     MJ_TRY(
-        conn->script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL;"));
+        conn->script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+                     "PRAGMA mmap_size=268435456;"));
     db->pool.add(std::move(conn));
   }
   return std::unique_ptr<Database>(std::move(db));
