@@ -24,6 +24,9 @@ class MailBackend final : public smtp::SmtpBackend {
       std::string_view username, std::string_view password) override {
     return directory_.authenticate(username, password);
   }
+  Result<bool> mailboxFull(std::string_view address, uint64_t incoming_bytes) override {
+    return intake_.mailboxFull(address, incoming_bytes);
+  }
   bool senderAllowed(const core::MailAccount& account, std::string_view mail_from) override {
     return intake_.senderAllowed(account, mail_from);
   }

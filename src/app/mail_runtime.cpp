@@ -78,6 +78,15 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
     }
     outbox_ = std::make_unique<core::OutboxSender>(ctx, directory_, store_, o);
   }
+  // Several nodes may share a PostgreSQL database; SQLite is one node's file.
+  if (ctx.db.dialect() == store::Dialect::kPostgres)
+    remote_changes_ = std::make_unique<core::RemoteChanges>(ctx, store_.changes());
+}
+
+void MailRuntime::pollRemoteChanges() {
+  if (!remote_changes_ || !imap_started_) return;
+  if (auto n = remote_changes_->pollOnce(); !n.ok())
+    spdlog::warn("imap: polling other nodes' mailbox changes failed: {}", n.error().message);
 }
 
 void MailRuntime::sendOutbox() {

@@ -15,6 +15,7 @@
 #include "core/mail/intake.h"
 #include "core/mail/mail_store.h"
 #include "core/mail/outbox_sender.h"
+#include "core/mail/remote_changes.h"
 #include "core/mailauth/resolver.h"
 #include "core/mailboxes/mail_directory.h"
 #include "net/runtime.h"
@@ -37,6 +38,9 @@ class MailRuntime {
   // into local INBOXes or the outbound queue, then wakes the delivery worker. No-op when
   // `[mail] send_outbox = 0`.
   void sendOutbox();
+  // IMAP sessions hear of other nodes' changes (core/mail/remote_changes.h): one poll (job
+  // runner thread; blocks on SQL). No-op on SQLite (one node) or without the IMAP listeners.
+  void pollRemoteChanges();
   void stop();
 
   core::BlobStore& blobs() { return blobs_; }
@@ -60,7 +64,8 @@ class MailRuntime {
   core::ImapStore imap_store_;
   ImapStoreBackend imap_backend_;
   imap::ImapServer imap_;
-  std::unique_ptr<core::OutboxSender> outbox_;  // null when [mail] send_outbox = 0
+  std::unique_ptr<core::OutboxSender> outbox_;           // null when [mail] send_outbox = 0
+  std::unique_ptr<core::RemoteChanges> remote_changes_;  // PostgreSQL only
   int64_t mailbox_quota_mb_;
   core::billing::StorageQuota plan_storage_;
   bool smtp_started_ = false;

@@ -251,6 +251,8 @@ int serve(const Config& config, const std::string& only) {
       spdlog::warn("mail directory: reload failed: {}", st.error().message);
     // Platform e-mail (core/mail/outbox_sender.h): every tick (250 ms), on nodes that send mail.
     if (sends_mail) mail.sendOutbox();
+    // IDLE across nodes (core/mail/remote_changes.h): every 2 s (8 ticks), PostgreSQL only.
+    if (ticks % 8 == 0) mail.pollRemoteChanges();
     auto n = domains.deleteRetiredDkimKeys();
     if (!n.ok())
       spdlog::warn("dkim: cleanup failed: {}", n.error().message);

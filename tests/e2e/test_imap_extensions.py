@@ -209,6 +209,8 @@ class QuotaTest(mj.ServerTestCase):
         cls.mail = mailtest.MailSetup(cls.server, domains=("acme-mail.com", "other-mail.com"))
         cls.mail.mailbox("alice@acme-mail.com", PASSWORD)
         cls.mail.mailbox("erin@other-mail.com", PASSWORD)
+        cls.mail.mailbox("frank@other-mail.com", PASSWORD)
+        cls.mail.mailbox("gina@other-mail.com", PASSWORD)
 
     def test_append_and_delivery_over_quota(self):
         c = Line(self.server)
@@ -226,10 +228,62 @@ class QuotaTest(mj.ServerTestCase):
                                       body="y" * 998 + "\r\n" * 1)
         msg = msg + (b"z" * 998 + b"\r\n") * 400
         with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
-            with self.assertRaises(smtplib.SMTPDataError) as e:
+            # smtplib declares SIZE=: the recipient that cannot take it is refused at RCPT.
+            with self.assertRaises(smtplib.SMTPRecipientsRefused) as e:
                 s.sendmail("alice@acme-mail.com", ["erin@other-mail.com"], msg)
-            self.assertEqual(e.exception.smtp_code, 452)
-            self.assertIn(b"4.2.2", e.exception.smtp_error)
+            code, text = e.exception.recipients["erin@other-mail.com"]
+            self.assertEqual(code, 452)
+            self.assertIn(b"4.2.2", text)
+            # Without SIZE the end of DATA still checks (the whole message is deferred).
+            self.assertEqual(s.mail("alice@acme-mail.com")[0], 250)
+            self.assertEqual(s.rcpt("erin@other-mail.com")[0], 250)
+            code, text = s.data(msg)  # smtplib.data returns the final reply
+            self.assertEqual(code, 452)
+            self.assertIn(b"4.2.2", text)
+
+    def test_full_mailbox_refused_per_recipient(self):
+        """RFC 5321 §4.5.3.1.10: 452 4.2.2 at RCPT for the mailbox that is full, the other
+        recipient of the same message (hosted too) gets it; on the MX and on submission."""
+        c = Line(self.server)
+        c.cmd(f"LOGIN gina@other-mail.com {PASSWORD}")
+        body = ("Subject: fill\r\n\r\n" + "x" * 998 + "\r\n") * 900  # ~0.9 of 1 MB
+        c.send(f"a1 APPEND INBOX {{{len(body)}+}}")
+        c.sock.sendall(body.encode() + b"\r\n")
+        self.assertTrue(c.readline().startswith("a1 OK [APPENDUID"))
+        c.close()
+        msg = mailtest.simple_message("alice@acme-mail.com", "gina@other-mail.com, frank@other-mail.com",
+                                      "shared", body="w" * 998 + "\r\n") + (b"v" * 998 + b"\r\n") * 200
+        with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
+            refused = s.sendmail("alice@acme-mail.com",
+                                 ["gina@other-mail.com", "frank@other-mail.com"], msg)
+        self.assertEqual(list(refused), ["gina@other-mail.com"])
+        self.assertEqual(refused["gina@other-mail.com"][0], 452)
+        self.assertIn(b"4.2.2", refused["gina@other-mail.com"][1])
+        inbound = mailtest.simple_message("someone@sender.example", "frank@other-mail.com",
+                                          "inbound", body="u" * 998 + "\r\n")
+        inbound += (b"t" * 998 + b"\r\n") * 200
+        with mailtest.mx(self.server) as mx:
+            refused = mx.sendmail("someone@sender.example",
+                                  ["frank@other-mail.com", "gina@other-mail.com"], inbound)
+        self.assertEqual(list(refused), ["gina@other-mail.com"])
+        self.assertEqual(refused["gina@other-mail.com"][0], 452)
+        # A small message still fits in gina's mailbox: only a message that would not is refused.
+        with mailtest.submission(self.server, "alice@acme-mail.com", PASSWORD) as s:
+            self.assertEqual(s.sendmail("alice@acme-mail.com", ["gina@other-mail.com"],
+                                        mailtest.simple_message("alice@acme-mail.com",
+                                                                "gina@other-mail.com", "small")), {})
+        for who, want in (("frank", 2), ("gina", 2)):
+            c = Line(self.server)
+            c.cmd(f"LOGIN {who}@other-mail.com {PASSWORD}")
+            count = 0
+            for _ in range(50):
+                lines = c.cmd("STATUS INBOX (MESSAGES)")
+                count = int(lines[0].rsplit("(MESSAGES ", 1)[1].rstrip(")"))
+                if count >= want:
+                    break
+                time.sleep(0.1)
+            self.assertEqual(count, want, who)
+            c.close()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ the first session that selected the folder; EXAMINE does not take it), internal 
 header dates (SENTBEFORE/SENTON/SENTSINCE, the day as written in the field's own zone), sizes,
 header keys on RFC 2047-decoded text (CHARSET UTF-8), BODY/TEXT, UID and sequence sets, NOT/OR.
 Also RENAME INBOX (RFC 3501 §6.3.5): the messages move, INBOX stays and is empty."""
+import base64
 import datetime
 import imaplib
 import time
@@ -188,6 +189,34 @@ class ImapSearchTest(mj.ServerTestCase):
                 break
             time.sleep(0.1)
         self.assertEqual(c.select("INBOX")[1], [b"1"])
+        c.logout()
+
+    def test_unicode_case_folding(self):
+        """RFC 9051 §6.4.4: case-insensitive matching folds non-ASCII letters (Latin-1, Latin
+        Extended-A, Greek incl. final sigma, Cyrillic) in encoded-word and 8-bit UTF-8 headers
+        and in bodies; a different letter still misses."""
+        c = self.login()
+        c.create("Unicode")
+        m1 = ("From: =?utf-8?q?=C3=84RGER_GmbH?= <info@aerger.test>\r\n"
+              "Subject: =?utf-8?b?" + base64.b64encode("ΣΟΦΙΑ und Łódź".encode()).decode() + "?=\r\n"
+              "\r\nДОБРЫЙ ДЕНЬ\r\n")
+        m2 = ("From: plain@x.test\r\nSubject: σοφία ärger ŻÓŁW\r\nContent-Type: text/plain; "
+              "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nплain\r\n")
+        for m in (m1, m2):
+            self.assertEqual(c.append("Unicode", None, None, m.encode())[0], "OK")
+        c.select("Unicode")
+        uids = [int(u) for u in c.uid("SEARCH", "ALL")[1][0].split()]
+        self.pos = {uids[0]: 1, uids[1]: 2}
+        self.assertEqual(self.search(c, "FROM", literal="ärger"), [1])
+        self.assertEqual(self.search(c, "TEXT", literal="ÄRGER ŻÓŁW"), [2])
+        self.assertEqual(self.search(c, "SUBJECT", literal="σοφια"), [1])
+        self.assertEqual(self.search(c, "SUBJECT", literal="ΣΟΦΊΑ"), [2])
+        self.assertEqual(self.search(c, "SUBJECT", literal="ŁÓDŹ"), [1])
+        self.assertEqual(self.search(c, "SUBJECT", literal="żółw"), [2])
+        self.assertEqual(self.search(c, "BODY", literal="добрый"), [1])
+        self.assertEqual(self.search(c, "BODY", literal="ПЛ"), [2])
+        self.assertEqual(self.search(c, "SUBJECT", literal="örger"), [])
+        self.assertEqual(self.search(c, "BODY", literal="ДОБРАЯ"), [])
         c.logout()
 
 

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "base/clock.h"
@@ -41,6 +43,18 @@ RcptVerdict MailIntake::inboundRecipient(std::string_view address) const {
   if (directory_.find(address)) return RcptVerdict::kAccept;
   if (directory_.hostsDomain(domainOf(address))) return RcptVerdict::kUnknownUser;
   return RcptVerdict::kRelayDenied;
+}
+
+Result<bool> MailIntake::mailboxFull(std::string_view address, uint64_t incoming_bytes) const {
+  if (!options_.quota_limit) return false;
+  auto account = directory_.find(address);
+  if (!account) return false;
+  MJ_TRY_ASSIGN(int64_t used, store_.usedBytes(account->id));
+  const int64_t limit = options_.quota_limit(account->id);
+  // Full: not even one more byte fits. With a declared size: that message would not fit (the
+  // same test as at the end of DATA, which still runs for undeclared or understated sizes).
+  const auto incoming = static_cast<int64_t>(std::min<uint64_t>(incoming_bytes, INT64_MAX / 2));
+  return used + std::max<int64_t>(incoming, 1) > limit;
 }
 
 bool MailIntake::senderAllowed(const MailAccount& account, std::string_view mail_from) const {

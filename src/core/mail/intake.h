@@ -51,6 +51,10 @@ class MailIntake {
 
   // MX RCPT TO (non-blocking: directory snapshot only).
   RcptVerdict inboundRecipient(std::string_view address) const;
+  // RCPT TO of a hosted recipient (blocking: SQL): whether its mailbox is over its quota, or
+  // would be with `incoming_bytes` more (the declared SIZE, 0 when unknown) → 452 4.2.2 for
+  // that recipient alone. False for addresses that are not hosted mailboxes.
+  Result<bool> mailboxFull(std::string_view address, uint64_t incoming_bytes) const;
   // Submission MAIL FROM: the envelope sender must be the authenticated mailbox.
   bool senderAllowed(const MailAccount& account, std::string_view mail_from) const;
   // Submission MAIL FROM: whether the daily limit is already used up (blocking: SQL).

@@ -52,4 +52,12 @@ size_t MailChanges::subscribers() const {
   return state_->by_id.size();
 }
 
+std::vector<std::string> MailChanges::watchedMailboxes() const {
+  std::lock_guard lock(state_->mu);
+  std::vector<std::string> out;
+  for (const auto& [mailbox_id, id] : state_->by_mailbox)
+    if (out.empty() || out.back() != mailbox_id) out.push_back(mailbox_id);
+  return out;
+}
+
 }  // namespace mailjuke::core

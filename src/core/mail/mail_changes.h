@@ -6,8 +6,9 @@
 // A change made by a session on behalf of itself (STORE, EXPUNGE) is tagged with that session
 // as the origin (Scope on the worker thread that does the write), so it does not wake itself.
 //
-// Scope: one process. Nodes sharing one PostgreSQL do not see each other's changes here
-// (sessions still see them on NOOP/CHECK, which always reload).
+// Scope: one process. Changes made by other nodes sharing one PostgreSQL reach this hub through
+// RemoteChanges (remote_changes.h), a poll every 2 s of the watched mailboxes; NOOP/CHECK
+// always reload anyway.
 //
 // Thread-safety: every method may be called from any thread. Callbacks run on the notifying
 // thread, under the hub's lock: they must be quick and must not call back into the hub.
@@ -19,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace mailjuke::core {
 
@@ -59,6 +61,8 @@ class MailChanges {
   // Signals a committed change of the mailbox; the origin is this thread's Scope, if any.
   void notify(const std::string& mailbox_id);
   size_t subscribers() const;
+  // The mailboxes that have at least one subscriber, ascending (RemoteChanges polls these).
+  std::vector<std::string> watchedMailboxes() const;
 
   struct Entry {
     std::string mailbox_id;

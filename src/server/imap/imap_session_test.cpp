@@ -267,6 +267,26 @@ TEST_F(ImapSessionTest, HeaderSearchReadsOnlyHeaders) {
   EXPECT_EQ(backend_.content_calls, 2);
 }
 
+// RFC 9051 §6.4.4: case-insensitive matching folds non-ASCII letters too (UTF-8 literals).
+TEST_F(ImapSessionTest, SearchFoldsUnicodeCase) {
+  backend_.add(
+      "f_inbox",
+      "From: a@x.test\r\nSubject: =?utf-8?q?=C3=84RGER_mit_=CE=A3=CE=9F=CE=A6=CE=99=CE=91?="
+      "\r\n\r\n\xD0\x9F\xD0\xA0\xD0\x98\xD0\x92\xD0\x95\xD0\xA2\r\n");
+  backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  std::string out = run(s, "b SEARCH CHARSET UTF-8 SUBJECT {6+}\r\n\xC3\xA4rger\r\n");
+  EXPECT_NE(out.find("* SEARCH 1\r\n"), std::string::npos) << out;
+  out = run(s,
+            "c SEARCH CHARSET UTF-8 SUBJECT {10+}\r\n\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1\r\n");
+  EXPECT_NE(out.find("* SEARCH 1\r\n"), std::string::npos) << out;
+  out = run(s, "d SEARCH CHARSET UTF-8 BODY {6+}\r\n\xD0\xBF\xD1\x80\xD0\xB8\r\n");
+  EXPECT_NE(out.find("* SEARCH 1\r\n"), std::string::npos) << out;
+  out = run(s, "e SEARCH CHARSET UTF-8 SUBJECT {6+}\r\n\xC3\xB6rger\r\n");
+  EXPECT_NE(out.find("* SEARCH\r\n"), std::string::npos) << out;
+}
+
 TEST_F(ImapSessionTest, BodyFetchSetsSeenAndUidFetch) {
   backend_.add("f_inbox", kPlainMessage);
   backend_.add("f_inbox", kPlainMessage);

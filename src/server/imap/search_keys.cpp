@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "proto/imap/case_fold.h"
 #include "proto/imap/header_text.h"
 
 namespace mailjuke::imap {
@@ -14,13 +15,10 @@ std::string upper(std::string s) {
   return s;
 }
 
+// RFC 9051 §6.4.4: string matches are case-insensitive, Unicode letters included (simple
+// case folding, case_fold.h).
 bool containsCi(std::string_view hay, std::string_view needle) {
-  if (needle.empty()) return true;
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-  return it != hay.end();
+  return containsFolded(hay, needle);
 }
 
 Error malformed(const std::string& m) { return Error::make(ErrorCode::kMalformed, m); }

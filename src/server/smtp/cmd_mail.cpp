@@ -21,12 +21,14 @@ void SmtpSession::cmdMail(const Command& c) {
   }
   if (have_mail_) return error("503 5.5.1 Error: nested MAIL command");
   bool utf8 = false;
+  declared_size_ = 0;
   for (const auto& [key, value] : c.params) {
     if (key == "SIZE") {  // RFC 1870 §6.2
       if (value.empty() || value.size() > 19 ||
           value.find_first_not_of("0123456789") != std::string::npos)
         return error(reply::kSyntax);
       if (std::stoull(value) > opt_.max_message_bytes) return reply(reply::kMsgTooBig);
+      declared_size_ = std::stoull(value);
     } else if (key == "BODY") {  // RFC 6152 §2
       std::string body = upper(value);
       if (body != "7BIT" && body != "8BITMIME") return error(reply::kSyntax);

@@ -14,7 +14,10 @@ void SmtpSession::cmdRcpt(const Command& c) {
   std::string address = c.path.text();
   switch (backend_.inboundRecipient(address)) {
     case core::RcptVerdict::kAccept:
-      break;
+      // A hosted mailbox: is it full? (SQL: worker pool, then finishRcpt.)
+      p_rcpt_ = std::move(address);
+      pending_ = Pending::kRcptQuota;
+      return;
     case core::RcptVerdict::kUnknownUser:  // RFC 3463 X.1.1: bad destination mailbox
       // Also on submission: a hosted domain's missing mailbox is known now, not after a
       // round trip through the queue and a bounce.
@@ -23,6 +26,16 @@ void SmtpSession::cmdRcpt(const Command& c) {
       if (!submission()) return error("554 5.7.1 <" + address + ">: Relay access denied");
       break;  // submission relays for its authenticated sender: the outbound queue delivers it
   }
+  rcpt_to_.push_back(std::move(address));
+  reply("250 2.1.5 Ok");
+}
+
+void SmtpSession::finishRcpt() {
+  std::string address = std::exchange(p_rcpt_, {});
+  if (p_threw_ || !p_full_.ok()) return reply(reply::forError(Error::internal("")));
+  // RFC 5321 §4.5.3.1.10 / RFC 3463 X.2.2: this recipient only, and temporarily; the others of
+  // the transaction are still accepted and the client retries this one later.
+  if (*p_full_) return reply("452 4.2.2 <" + address + ">: Mailbox full, try again later");
   rcpt_to_.push_back(std::move(address));
   reply("250 2.1.5 Ok");
 }

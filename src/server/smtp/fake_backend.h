@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <set>
 #include <stdexcept>
@@ -21,6 +22,10 @@ class FakeBackend : public SmtpBackend {
   bool throw_on_deliver = false;
   Error deliver_error{ErrorCode::kInternal, ""};
   bool fail_deliver = false;
+  // mailboxFull: these addresses are over quota; the others have `room` bytes left.
+  std::set<std::string> full;
+  uint64_t room = UINT64_MAX;
+  bool fail_quota = false;
 
   struct Delivery {
     core::SmtpEnvelope envelope;
@@ -51,6 +56,10 @@ class FakeBackend : public SmtpBackend {
     if (username == "user@hosted.test" && password == "secret")
       return {core::MailAuthResult::kOk, acc};
     return {core::MailAuthResult::kBadCredentials, nullptr};
+  }
+  Result<bool> mailboxFull(std::string_view address, uint64_t incoming_bytes) override {
+    if (fail_quota) return Error::internal("database down");
+    return full.count(std::string(address)) > 0 || incoming_bytes > room;
   }
   bool senderAllowed(const core::MailAccount& account, std::string_view mail_from) override {
     return mail_from == account.address();

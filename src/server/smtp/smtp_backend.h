@@ -23,6 +23,10 @@ class SmtpBackend {
   // AUTH PLAIN / LOGIN (blocking on a cache miss: Argon2id).
   virtual std::pair<core::MailAuthResult, std::shared_ptr<const core::MailAccount>> authenticate(
       std::string_view username, std::string_view password) = 0;
+  // RCPT TO of an accepted hosted recipient (blocking: SQL): whether its mailbox cannot take a
+  // message of `incoming_bytes` (MAIL FROM SIZE=, 0 when undeclared) without going over its
+  // storage quota → 452 4.2.2 for that recipient only (RFC 5321 §4.5.3.1.10).
+  virtual Result<bool> mailboxFull(std::string_view address, uint64_t incoming_bytes) = 0;
   // Submission MAIL FROM (non-blocking).
   virtual bool senderAllowed(const core::MailAccount& account, std::string_view mail_from) = 0;
   // Submission MAIL FROM (blocking: SQL).

@@ -46,6 +46,7 @@ void SmtpSession::resetTransaction() {
   have_mail_ = false;
   mail_from_.clear();
   smtputf8_ = false;
+  declared_size_ = 0;
   rcpt_to_.clear();
   data_.reset();
 }
@@ -73,6 +74,9 @@ void SmtpSession::runBlocking() {
       case Pending::kDailyLimit:
         p_limit_ = backend_.dailyLimitReached(*account_);
         break;
+      case Pending::kRcptQuota:
+        p_full_ = backend_.mailboxFull(p_rcpt_, declared_size_);
+        break;
       case Pending::kDeliver: {
         core::SmtpEnvelope env{opt_.client_ip, helo_,    tls_,    smtputf8_,
                                mail_from_,     rcpt_to_, account_};
@@ -86,6 +90,7 @@ void SmtpSession::runBlocking() {
   } catch (const std::exception& e) {
     p_threw_ = true;
     p_limit_ = Error::internal(e.what());
+    p_full_ = Error::internal(e.what());
     p_queued_ = Error::internal(e.what());
   }
   p_password_.clear();
@@ -102,6 +107,7 @@ SmtpSession::Step SmtpSession::process(bool stopping) {
       pending_done_ = false;
       if (p == Pending::kAuth) finishAuth();
       if (p == Pending::kDailyLimit) finishMail();
+      if (p == Pending::kRcptQuota) finishRcpt();
       if (p == Pending::kDeliver) finishDeliver();
       continue;
     }

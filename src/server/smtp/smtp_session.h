@@ -69,7 +69,7 @@ class SmtpSession {
   const std::shared_ptr<const core::MailAccount>& account() const { return account_; }
 
  private:
-  enum class Pending { kNone, kAuth, kDailyLimit, kDeliver };
+  enum class Pending { kNone, kAuth, kDailyLimit, kRcptQuota, kDeliver };
   enum class AuthStage { kNone, kPlain, kLoginUser, kLoginPassword };
 
   void reply(std::string_view line);  // one reply line, CRLF added
@@ -90,6 +90,7 @@ class SmtpSession {
   void cmdMail(const Command& c);
   void finishMail();
   void cmdRcpt(const Command& c);
+  void finishRcpt();
   void cmdData();
   void finishData();
   void finishDeliver();
@@ -117,6 +118,7 @@ class SmtpSession {
   bool have_mail_ = false;
   std::string mail_from_;
   bool smtputf8_ = false;
+  uint64_t declared_size_ = 0;  // MAIL FROM SIZE= (RFC 1870), 0 when not given
   std::vector<std::string> rcpt_to_;
   std::optional<DataReader> data_;
 
@@ -125,6 +127,8 @@ class SmtpSession {
   bool pending_done_ = false;
   bool p_threw_ = false;  // the backend threw: a temporary failure
   std::string p_user_, p_password_, p_message_;
+  std::string p_rcpt_;  // the recipient whose quota is being checked
+  Result<bool> p_full_ = false;
   std::pair<core::MailAuthResult, std::shared_ptr<const core::MailAccount>> p_auth_;
   Result<bool> p_limit_ = false;
   Result<std::string> p_queued_ = std::string();

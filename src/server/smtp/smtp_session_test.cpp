@@ -103,6 +103,47 @@ TEST(SmtpSession, MxRecipientPolicyAndNoValidRecipients) {
   EXPECT_TRUE(has(h.send("DATA\r\n"), "554 5.5.1"));
 }
 
+// RFC 5321 §4.5.3.1.10: a full mailbox is refused at RCPT with 452 4.2.2, for itself only; the
+// other recipients of the transaction still get the message.
+TEST(SmtpSession, FullMailboxRefusedPerRecipient) {
+  Harness h(ListenerKind::kMx);
+  h.be.full = {"user@hosted.test"};
+  auto out = h.send(
+      "EHLO client.test\r\nMAIL FROM:<a@remote.test>\r\n"
+      "RCPT TO:<user@hosted.test>\r\nRCPT TO:<other@hosted.test>\r\nDATA\r\n"
+      "Subject: hi\r\n\r\nbody\r\n.\r\n");
+  EXPECT_TRUE(has(out,
+                  "250 2.1.0 Ok\r\n452 4.2.2 <user@hosted.test>: Mailbox full, try again "
+                  "later\r\n250 2.1.5 Ok\r\n354 "))
+      << out;
+  EXPECT_TRUE(has(out, "250 2.0.0 Ok: queued as Q1\r\n")) << out;
+  ASSERT_EQ(h.be.deliveries.size(), 1u);
+  EXPECT_EQ(h.be.deliveries[0].envelope.rcpt_to, (std::vector<std::string>{"other@hosted.test"}));
+
+  // The declared SIZE counts: a message that would not fit is refused up front.
+  h.be.full.clear();
+  h.be.room = 500;
+  out = h.send("MAIL FROM:<a@remote.test> SIZE=600\r\nRCPT TO:<user@hosted.test>\r\n");
+  EXPECT_TRUE(has(out, "452 4.2.2 <user@hosted.test>")) << out;
+  EXPECT_TRUE(
+      has(h.send("RSET\r\nMAIL FROM:<a@remote.test> SIZE=400\r\nRCPT TO:<user@hosted.test>\r\n"),
+          "250 2.1.5 Ok"));
+  // SIZE is per transaction: the next MAIL without one does not inherit it.
+  EXPECT_TRUE(has(h.send("RSET\r\nMAIL FROM:<a@remote.test>\r\nRCPT TO:<user@hosted.test>\r\n"),
+                  "250 2.1.5 Ok"));
+  // Every recipient full: no valid recipient, DATA refused as usual.
+  h.be.full = {"user@hosted.test", "other@hosted.test"};
+  h.send("RSET\r\nMAIL FROM:<a@remote.test>\r\n");
+  EXPECT_TRUE(has(h.send("RCPT TO:<other@hosted.test>\r\n"), "452 4.2.2"));
+  EXPECT_TRUE(has(h.send("DATA\r\n"), "554 5.5.1"));
+  // The check failing is a temporary error for that recipient; unknown hosted ones still get 550.
+  h.be.fail_quota = true;
+  h.send("RSET\r\nMAIL FROM:<a@remote.test>\r\n");
+  EXPECT_TRUE(has(h.send("RCPT TO:<other@hosted.test>\r\n"), "451 4.3.0"));
+  EXPECT_TRUE(has(h.send("RCPT TO:<nobody@hosted.test>\r\n"), "550 5.1.1"));
+  EXPECT_EQ(h.send("NOOP\r\n"), "250 2.0.0 Ok\r\n");
+}
+
 TEST(SmtpSession, BadSequencesAndSyntax) {
   Harness h(ListenerKind::kMx, SessionOptions{.max_errors = 50});
   EXPECT_TRUE(has(h.send("MAIL FROM:<a@b.test>\r\n"), "503 5.5.1"));
