@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "base/encoding.h"
+
 namespace mailjuke::app {
 namespace {
 
@@ -48,6 +50,13 @@ delivery::DeliveryOptions deliveryOptions(const Config& c) {
   return o;
 }
 
+// The platform sender's address, lower case (bounces of platform e-mail come back to it).
+std::string platformAddress(const Config& c) {
+  auto sender = core::platformSender(c.mail.platform_from, c.platform.name, c.platform.public_url,
+                                     c.platform.mail_hostname);
+  return sender.ok() ? toLowerAscii(sender->address) : std::string();
+}
+
 }  // namespace
 
 MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runtime& runtime)
@@ -57,7 +66,8 @@ MailRuntime::MailRuntime(const Config& config, core::CoreContext& ctx, net::Runt
       resolver_(core::mailauth::makeStubResolver(config.delivery.resolver)),
       intake_(ctx, directory_, store_, *resolver_,
               {config.platform.mail_hostname,
-               [this](const std::string& id) { return mailboxQuotaBytes(id); }}),
+               [this](const std::string& id) { return mailboxQuotaBytes(id); },
+               platformAddress(config)}),
       backend_(intake_, directory_, [this] { delivery_.kick(); }),
       smtp_(runtime, smtpOptions(config), backend_),
       delivery_(runtime, deliveryOptions(config), ctx, store_, directory_, *resolver_),

@@ -226,6 +226,27 @@ try {
       check(head === "PK", "the workspace export is a ZIP");
     });
   }
+  if (has("me/privacy/requests/{prq}/cancel")) {
+    await step(page, "owner schedules the erasure of the workspace, then cancels it", async () => {
+      await page.goto(wsPath + "/settings");
+      await settle(page);
+      const zone = page.getByTestId("workspace-erasure");
+      await zone.getByRole("button", { name: "Erase workspace data…" }).click();
+      // (A wrong password would be a 422, which the harness counts as a console error.)
+      await zone.getByLabel("Your password").fill(password);
+      await zone.getByLabel(/I understand/).check();
+      await zone.getByRole("button", { name: "Schedule the erasure" }).click();
+      const note = zone.getByTestId("erasure-scheduled");
+      await note.waitFor();
+      check(/scheduled for deletion on \S*\d/.test(await note.innerText()), "the deletion date is shown");
+      await page.reload();
+      await settle(page);
+      await zone.getByTestId("erasure-scheduled").waitFor();
+      await zone.getByRole("button", { name: "Cancel the deletion" }).click();
+      await zone.getByRole("button", { name: "Erase workspace data…" }).waitFor();
+      check((await zone.getByTestId("erasure-scheduled").count()) === 0, "the cancelled deletion is gone");
+    });
+  }
   if (has("workspaces/{ws}/subscription")) {
     await step(page, "billing: subscribe to a plan after the preview", async () => {
       await page.goto(wsPath + "/billing");

@@ -10,6 +10,7 @@
 #include "base/encoding.h"
 #include "base/ids.h"
 #include "core/mail/message_edit.h"
+#include "core/mail/outbox_bounces.h"
 #include "core/mailauth/spf_dmarc.h"
 #include "proto/mime/headers.h"
 
@@ -41,6 +42,9 @@ MailIntake::MailIntake(CoreContext& ctx, MailDirectory& directory, MailStore& st
 RcptVerdict MailIntake::inboundRecipient(std::string_view address) const {
   // Suspended mailboxes still receive: suspension stops sending and logging in only.
   if (directory_.find(address)) return RcptVerdict::kAccept;
+  // Bounces of platform e-mail come back to the platform sender (outbox_bounces.h).
+  if (!options_.platform_address.empty() && toLowerAscii(address) == options_.platform_address)
+    return RcptVerdict::kAccept;
   if (directory_.hostsDomain(domainOf(address))) return RcptVerdict::kUnknownUser;
   return RcptVerdict::kRelayDenied;
 }
@@ -105,8 +109,26 @@ void MailIntake::forwardCopies(const Routing& routing, const std::string& messag
 }
 
 Result<std::string> MailIntake::receive(const SmtpEnvelope& envelope, std::string message) {
-  MJ_TRY_ASSIGN(auto headers, headersOf(message));
   int64_t now = ctx_.clock.nowSeconds();
+  // A report for the platform sender: its outbox row is marked bounced. Unless that address is
+  // also a hosted mailbox, the message stops here (other recipients still get it).
+  if (!options_.platform_address.empty()) {
+    SmtpEnvelope rest = envelope;
+    rest.rcpt_to.clear();
+    for (const auto& r : envelope.rcpt_to)
+      if (toLowerAscii(r) != options_.platform_address) rest.rcpt_to.push_back(r);
+    if (rest.rcpt_to.size() != envelope.rcpt_to.size()) {
+      MJ_TRY_ASSIGN(int marked,
+                    bounceOutboxFromReport(ctx_, options_.platform_address, message, now));
+      if (marked > 0)
+        spdlog::info("outbox: a report marked {} platform message(s) bounced", marked);
+      if (!directory_.find(options_.platform_address)) {
+        if (rest.rcpt_to.empty()) return newId("dsn");
+        return receive(rest, std::move(message));
+      }
+    }
+  }
+  MJ_TRY_ASSIGN(auto headers, headersOf(message));
   std::string header_from;
   if (auto* from = headers.find("From")) {
     auto addrs = mime::addresses(mime::unfold(from->value));

@@ -42,6 +42,10 @@ struct IntakeOptions {
   // over it fails with kPaymentRequired (SMTP 452 4.2.2, RFC 3463 "mailbox full": the sender
   // retries later). The check is not transactional: a soft limit.
   std::function<int64_t(const std::string& mailbox_id)> quota_limit;
+  // The platform sender (outbox_sender.h), lower case; empty: none. The MX accepts it as a
+  // recipient and reads what arrives for it as a report about platform e-mail
+  // (outbox_bounces.h); a message for it is then stored only if it is a hosted mailbox too.
+  std::string platform_address;
 };
 
 class MailIntake {

@@ -1,6 +1,7 @@
 #include "core/notify/outbox.h"
 
 #include "base/ids.h"
+#include "core/mail/dsn_report.h"
 #include "core/pagination.h"
 
 namespace mailjuke::core {
@@ -70,7 +71,7 @@ Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
                         std::optional<std::string> cursor, int limit) {
   std::string sql =
       "SELECT id, kind, to_address, subject, body_text, body_html, status, created_at, headers, "
-      "queue_id, sent_at, attempts, last_error FROM outbox "
+      "queue_id, sent_at, attempts, last_error, bounced_at, bounce_status FROM outbox "
       "WHERE 1=1";
   store::Params p;
   if (to) {
@@ -80,21 +81,31 @@ Result<Page> listOutbox(store::Tx& tx, std::optional<std::string> to,
   return paginate(tx, sql, p, "id", {cursor, limit, true}, [](const store::Row& r) -> Json {
     Json headers = r.isNull(8) ? Json::object() : Json::parse(r.text(8), nullptr, false);
     if (!headers.is_object()) headers = Json::object();
-    return {{"id", r.text(0)},
-            {"kind", r.text(1)},
-            {"to", r.text(2)},
-            {"subject", r.text(3)},
-            {"text", r.text(4)},
-            {"html", r.text(5)},
-            {"status", r.text(6)},
-            {"created_at", formatRfc3339(r.integer(7))},
-            {"headers", headers},
-            // Delivery (core/mail/outbox_sender.h): the mail store's "queued as" id, when the
-            // row left the outbox, failed attempts and the last error.
-            {"queue_id", r.isNull(9) ? Json() : Json(r.text(9))},
-            {"sent_at", r.isNull(10) ? Json() : Json(formatRfc3339(r.integer(10)))},
-            {"attempts", r.integer(11)},
-            {"last_error", r.isNull(12) ? Json() : Json(r.text(12))}};
+    Json out = {{"id", r.text(0)},
+                {"kind", r.text(1)},
+                {"to", r.text(2)},
+                {"subject", r.text(3)},
+                {"text", r.text(4)},
+                {"html", r.text(5)},
+                {"status", r.text(6)},
+                {"created_at", formatRfc3339(r.integer(7))},
+                {"headers", headers},
+                // Delivery (core/mail/outbox_sender.h): the mail store's "queued as" id, when the
+                // row left the outbox, failed attempts and the last error.
+                {"queue_id", r.isNull(9) ? Json() : Json(r.text(9))},
+                {"sent_at", r.isNull(10) ? Json() : Json(formatRfc3339(r.integer(10)))},
+                {"attempts", r.integer(11)},
+                {"last_error", r.isNull(12) ? Json() : Json(r.text(12))}};
+    // A bounce (core/mail/outbox_bounces.h): a hard one suppressed the address for marketing.
+    out["bounce"] = Json();
+    if (!r.isNull(13)) {
+      const bool hard = isHardBounce(r.text(14));
+      out["bounce"] = {{"at", formatRfc3339(r.integer(13))},
+                       {"status", r.text(14)},
+                       {"hard", hard},
+                       {"suppressed_for_marketing", hard}};
+    }
+    return out;
   });
 }
 

@@ -224,8 +224,11 @@ std::vector<TableUse> build() {
         np("claim_token"),
         np("claimed_until"),
         np("attempts"),
-        // A delivery error may quote the recipient's address or mailbox.
-        {"last_error", C::kContent, E::kDelete}}},
+        // A delivery error or bounce reason may quote the recipient's address or mailbox.
+        {"last_error", C::kContent, E::kDelete},
+        // Bounces (core/mail/outbox_bounces.h): when, and the RFC 3463 status code.
+        np("bounced_at"),
+        np("bounce_status")}},
       // Domains and DNS: public by nature (DNS), no personal data.
       {"domains",
        "",

@@ -116,13 +116,17 @@ Result<Json> eraseAccount(store::Tx& tx, const CoreContext& ctx, const PrivacySe
   int64_t due = now + settings.workspace_grace_days * 86400;
   for (const auto& w : sole) {
     std::string ws = w.text(0);
-    MJ_TRY_ASSIGN(auto existing,
-                  tx.queryOne("SELECT 1 FROM workspace_deletions WHERE workspace_id = ?", {ws}));
-    if (!existing)
+    // A pending deletion (the owner's own erasure request) stays; a cancelled one is replaced.
+    MJ_TRY_ASSIGN(auto existing, tx.queryOne("SELECT 1 FROM workspace_deletions WHERE "
+                                             "workspace_id = ? AND cancelled_at IS NULL",
+                                             {ws}));
+    if (!existing) {
+      MJ_TRY(tx.exec("DELETE FROM workspace_deletions WHERE workspace_id = ?", {ws}));
       MJ_TRY(
           tx.exec("INSERT INTO workspace_deletions (workspace_id, requested_by, scheduled_for, "
                   "created_at) VALUES (?,?,?,?)",
                   {ws, user_id, due, now}));
+    }
     summary["workspaces_scheduled"].push_back({{"id", ws}, {"delete_after", formatRfc3339(due)}});
     // Everyone else in the workspace is warned and can ask the operator to cancel.
     MJ_TRY_ASSIGN(auto members, tx.query("SELECT u.id, u.email FROM memberships m JOIN users u ON "

@@ -104,6 +104,19 @@ Status cancelWorkspaceErasure(store::Tx& tx, const Principal& p, const std::stri
                      now);
 }
 
+Result<Json> pendingWorkspaceErasure(store::Tx& tx, const std::string& ws,
+                                     const std::string& user_id) {
+  MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT request_id, scheduled_for, requested_by FROM "
+                                      "workspace_deletions WHERE workspace_id = ? AND "
+                                      "cancelled_at IS NULL AND completed_at IS NULL",
+                                      {ws}));
+  if (!row) return Json(nullptr);
+  Json out = {{"request_id", row->isNull(0) ? Json(nullptr) : Json(row->text(0))},
+              {"delete_after", formatRfc3339(row->integer(1))},
+              {"cancellable", !row->isNull(0) && !user_id.empty() && row->text(2) == user_id}};
+  return out;
+}
+
 Status completeWorkspaceErasure(store::Tx& tx, const std::string& ws, int64_t now) {
   MJ_TRY_ASSIGN(auto del, tx.queryOne("SELECT request_id FROM workspace_deletions WHERE "
                                       "workspace_id = ? AND request_id IS NOT NULL",

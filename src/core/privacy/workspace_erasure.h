@@ -29,6 +29,11 @@ Result<Json> scheduleWorkspaceErasure(store::Tx& tx, const CoreContext& ctx,
 Status cancelWorkspaceErasure(store::Tx& tx, const Principal& p, const std::string& request_id,
                               int64_t now);
 
+// The pending owner-requested deletion of `workspace_id` for the dashboard: {request_id,
+// delete_after, cancellable (whether `user_id` asked for it)}, or null.
+Result<Json> pendingWorkspaceErasure(store::Tx& tx, const std::string& workspace_id,
+                                     const std::string& user_id);
+
 // Called when the scheduled deletion of `workspace_id` has run: completes its request, if any.
 Status completeWorkspaceErasure(store::Tx& tx, const std::string& workspace_id, int64_t now);
 

@@ -9,6 +9,7 @@
 #include "core/billing/ledger.h"
 #include "core/privacy/privacy_test_util.h"
 #include "core/privacy/retention.h"
+#include "core/privacy/workspace_erasure.h"
 
 namespace mailjuke::core::privacy {
 namespace {
@@ -17,6 +18,11 @@ class WorkspaceErasureTest : public testing::PrivacyDbTest {
  protected:
   int64_t n(const std::string& sql, const store::Params& params = {}) {
     return std::stoll(text(sql, params));
+  }
+  Json pending(const std::string& ws, const std::string& user) {
+    auto r = db_->read<Json>([&](store::Tx& tx) { return pendingWorkspaceErasure(tx, ws, user); });
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : Json();
   }
   RequestInput erase(const std::string& ws) {
     RequestInput r{"erasure", "correct-horse-battery"};
@@ -122,6 +128,33 @@ TEST_P(WorkspaceErasureTest, OnlyTheOwnerErasesTheWorkspaceAfterTheGracePeriod) 
   auto first = privacy_->getRequest(owner.principal, id);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ((*first)["status"], "cancelled");
+}
+
+// What the dashboard shows in the workspace settings (GET /workspaces/{ws} scheduled_deletion).
+TEST_P(WorkspaceErasureTest, PendingErasureIsShownAndOnlyTheRequesterMayCancel) {
+  auto owner = signup("owner@example.com");
+  auto admin = signup("admin@example.com");
+  addMember("ws_1", owner.id, "owner");
+  addMember("ws_1", admin.id, "admin");
+  EXPECT_TRUE(pending("ws_1", owner.id).is_null());
+  auto req = privacy_->createRequest(owner.principal, erase("ws_1"));
+  ASSERT_TRUE(req.ok()) << req.error().message;
+  const std::string id = (*req)["id"].get<std::string>();
+  Json p = pending("ws_1", owner.id);
+  ASSERT_TRUE(p.is_object());
+  EXPECT_EQ(p["request_id"], id);
+  EXPECT_EQ(p["delete_after"], (*req)["outcome"]["delete_after"]);
+  EXPECT_EQ(p["cancellable"], true);
+  EXPECT_EQ(pending("ws_1", admin.id)["cancellable"], false);
+  ASSERT_TRUE(privacy_->cancelRequest(owner.principal, id).ok());
+  EXPECT_TRUE(pending("ws_1", owner.id).is_null());
+  // The sole owner then erases the account: the cancelled deletion does not keep the workspace.
+  auto gone = privacy_->createRequest(owner.principal, {"erasure", "correct-horse-battery"});
+  ASSERT_TRUE(gone.ok()) << gone.error().message;
+  EXPECT_EQ(n("SELECT COUNT(*) FROM workspace_deletions WHERE workspace_id = 'ws_1' AND "
+              "cancelled_at IS NULL AND completed_at IS NULL"),
+            1);
+  EXPECT_TRUE(pending("ws_1", admin.id).is_object());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, WorkspaceErasureTest, ::testing::Values("sqlite", "postgres"));

@@ -7,6 +7,7 @@
 
 #include "core/mail/dsn.h"
 #include "core/mail/mail_queue.h"
+#include "core/mail/outbox_bounces.h"
 #include "server/delivery/mx_route.h"
 #include "server/delivery/smtp_client.h"
 
@@ -288,8 +289,17 @@ awaitable<void> DeliveryEngine::State::settle(const core::QueueEntry& entry,
       last_error = o.reply;
     }
   }
+  // Platform e-mail (the outbox): its row is marked bounced instead of a DSN to the platform
+  // sender. Before the queue update, like the DSN: a crash repeats it (idempotent).
+  bool platform = false;
+  if (!failed.empty()) {
+    auto marked = co_await blocking([&] {
+      return core::bounceOutboxByQueueId(ctx, entry.message_id, failed, ctx.clock.nowSeconds());
+    });
+    platform = marked.ok() && *marked;
+  }
   // The DSN first: a crash before the queue update repeats the attempt (at-least-once).
-  if (!failed.empty() && !entry.envelope_from.empty()) {
+  if (!failed.empty() && !entry.envelope_from.empty() && !platform) {
     core::DsnInput in;
     in.reporting_mta = options.hostname;
     in.original_envelope_from = entry.envelope_from;

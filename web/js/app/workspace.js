@@ -4,7 +4,7 @@ import { get, post, patch, del, apiHas } from "../api.js";
 import { navigate } from "../router.js";
 import { DailyChart } from "./chart.js";
 import { refreshMe, lastWorkspace } from "../session.js";
-import { Field, Select, FormError, useSubmit, useLoad, Loaded, Empty, CopyButton, Notice, Badge, when, Modal } from "../ui.js";
+import { Field, Select, Check, FormError, useSubmit, useLoad, Loaded, Empty, CopyButton, Notice, Badge, when, day, Modal } from "../ui.js";
 
 export const ROLES = ["owner", "admin", "member", "billing", "viewer"];
 
@@ -237,7 +237,7 @@ export function Settings({ ws, me }) {
   return html`<h1>Workspace settings</h1><${Loaded} data=${w} error=${err}>${(x) => html`<${SettingsForm} w=${x} reload=${reload} me=${me} />`}<//>`;
 }
 
-function SettingsForm({ w, reload }) {
+function SettingsForm({ w, reload, me }) {
   const [name, setName] = useState(w.name);
   const [confirmName, setConfirmName] = useState("");
   const [deleting, setDeleting] = useState(false);
@@ -272,6 +272,7 @@ function SettingsForm({ w, reload }) {
         : html`<p>Not accepted yet; only the workspace owner can accept it.</p>`}
     </section>
     ${w.role === "owner" && html`<${WorkspaceExport} ws=${w.id} />`}
+    ${(w.role === "owner" || w.scheduled_deletion) && html`<${WorkspaceErasure} w=${w} me=${me} reload=${reload} />`}
     ${w.role === "owner" &&
     html`<section class="card danger-zone" aria-labelledby="del-h"><h2 id="del-h">Delete this workspace</h2>
       <p>Deletes its domains' DNS, every mailbox and message, API keys and members' access. Invoices are kept as the law requires.</p>
@@ -307,5 +308,57 @@ function WorkspaceExport({ ws }) {
     ${exp && exp.status === "completed"
       ? html`<p role="status">Ready until ${when(exp.expires_at)}: <a class="btn primary" href=${exp.download_url} download>Download the export</a></p>`
       : html`<button type="button" class="btn" onClick=${s.run} disabled=${s.busy}>Export workspace data</button>`}
+  </section>`;
+}
+
+// The owner erases the whole workspace's data (policy §2, Art. 28(3)(g)): a privacy request
+// re-authenticated with the password (and 2FA); the workspace keeps working until the scheduled
+// date and the requester can cancel until then. Every member is e-mailed.
+function WorkspaceErasure({ w, me, reload }) {
+  const [open, setOpen] = useState(false);
+  const [password, setPassword] = useState("");
+  const [totp, setTotp] = useState("");
+  const [sure, setSure] = useState(false);
+  const pending = w.scheduled_deletion;
+  const s = useSubmit(async () => {
+    const body = { type: "erasure", workspace_id: w.id, password };
+    if (me && me.totp_enabled) body.totp_code = totp;
+    await post("me/privacy/requests", body);
+    setPassword("");
+    setTotp("");
+    setSure(false);
+    setOpen(false);
+    reload();
+  });
+  const c = useSubmit(async () => {
+    await post(`me/privacy/requests/${pending.request_id}/cancel`, {});
+    reload();
+  });
+  return html`<section class="card danger-zone" aria-labelledby="erase-h" data-testid="workspace-erasure"><h2 id="erase-h">Erase all of this workspace's data</h2>
+    ${pending
+      ? html`<div class="alert warn" role="status" data-testid="erasure-scheduled">
+          <p><strong>This workspace is scheduled for deletion on <time datetime=${pending.delete_after}>${day(pending.delete_after)}</time>.</strong>
+            On that day its domains, DNS, mailboxes, every message, members, API keys and activity log are deleted for good.
+            Until then everything keeps working; every member has been told by e-mail.</p>
+          ${pending.cancellable
+            ? html`<${FormError} error=${c.error} />
+              <button type="button" class="btn" onClick=${c.run} disabled=${c.busy}>Cancel the deletion</button>`
+            : html`<p class="hint">Only the owner who asked for it can cancel it.</p>`}
+        </div>`
+      : html`<p>As the workspace's organisation you control its data. Erasing it schedules the deletion of its domains and their DNS,
+          every mailbox and message, members, API keys and the activity log after a grace period (the date is shown here once
+          scheduled); every member is e-mailed now and a week before. You can cancel until that day. Invoices and bookkeeping records are kept, restricted,
+          for the period tax law requires, then deleted. Export anything you want to keep first.</p>
+        ${!open
+          ? html`<button type="button" class="btn danger" aria-expanded="false" onClick=${() => setOpen(true)}>Erase workspace data…</button>`
+          : html`<form onSubmit=${s.run} novalidate class="confirm">
+            <p>Confirm it is you:</p>
+            <${Field} label="Your password" name="password" type="password" autocomplete="current-password" value=${password} onInput=${setPassword} error=${s.fieldError("password")} />
+            ${me && me.totp_enabled && html`<${Field} label="2FA code (or a recovery code)" name="totp_code" autocomplete="one-time-code" value=${totp} onInput=${setTotp} error=${s.fieldError("totp_code")} />`}
+            <${Check} label=${`I understand "${w.name}" and all its mail will be deleted after the grace period`} name="sure" checked=${sure} onChange=${setSure} />
+            <${FormError} error=${s.error} fields=${["password", "totp_code", "workspace_id"]} />
+            <button class="btn danger" disabled=${s.busy || !password || !sure}>Schedule the erasure</button>
+            <button type="button" class="btn" onClick=${() => { setOpen(false); s.setError(null); }}>Keep the workspace</button>
+          </form>`}`}
   </section>`;
 }

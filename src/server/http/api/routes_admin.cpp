@@ -7,8 +7,8 @@ namespace mailjuke::api {
 
 void addAdminRoutes(Api& api) {
   api.add({"GET", "/api/v1/admin/outbox",
-           "Platform e-mail and its delivery state (pending, sending, queued, suppressed, failed, "
-           "expired)",
+           "Platform e-mail and its delivery state (pending, sending, queued, bounced, suppressed, "
+           "failed, expired)",
            "admin", Auth::kOperator, 0, [&api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(int limit, c.limit());
              auto to = c.req.queryParam("to");

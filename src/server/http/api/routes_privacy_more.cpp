@@ -17,6 +17,7 @@
 #include "core/privacy/dpa.h"
 #include "core/privacy/marketing.h"
 #include "core/privacy/privacy_service.h"
+#include "core/privacy/workspace_erasure.h"
 #include "core/privacy/workspace_export.h"
 #include "server/http/api/json_input.h"
 
@@ -225,6 +226,13 @@ Status addDpaStatus(Api& api, const std::string& workspace_id, Json& out) {
   const std::string current = api.services().privacy.settings().dpa_version;
   MJ_TRY_ASSIGN(out["dpa"], ctx.db.read<Json>([&](store::Tx& tx) {
     return core::privacy::dpaStatus(tx, workspace_id, current);
+  }));
+  return {};
+}
+
+Status addErasureStatus(Api& api, const Ctx& c, const std::string& workspace_id, Json& out) {
+  MJ_TRY_ASSIGN(out["scheduled_deletion"], api.services().ctx.db.read<Json>([&](store::Tx& tx) {
+    return core::privacy::pendingWorkspaceErasure(tx, workspace_id, c.principal.user_id);
   }));
   return {};
 }

@@ -26,6 +26,9 @@ Status honourGpcHeader(Api& api, const Ctx& c, const Json& choices, Json& out);
 // The data processing agreement on a workspace: `out["dpa"]` gets the version in force, whether
 // it is accepted, and the history of acceptances; an acceptance must name the version in force.
 Status addDpaStatus(Api& api, const std::string& workspace_id, Json& out);
+// The owner's pending whole-workspace erasure: `out["scheduled_deletion"]` = {request_id,
+// delete_after, cancellable} or null (core::privacy::pendingWorkspaceErasure).
+Status addErasureStatus(Api& api, const Ctx& c, const std::string& workspace_id, Json& out);
 Status checkDpaVersion(Api& api, const std::optional<std::string>& version);
 
 // A finished export file as an attachment (ZIP, no-store); 410 when it is gone.

@@ -38,6 +38,7 @@ void addWorkspaceRoutes(Api& api) {
            Auth::kAny, 0, [&ws, &api](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto out, ws.get(c.principal, c.param("ws")));
              MJ_TRY(addDpaStatus(api, c.param("ws"), out));
+             MJ_TRY(addErasureStatus(api, c, c.param("ws"), out));
              return jsonResponse(200, out);
            }});
   api.add({"PATCH", "/api/v1/workspaces/{ws}", "Rename, change settings or region, accept the DPA",
@@ -55,6 +56,7 @@ void addWorkspaceRoutes(Api& api) {
                if (in.has(k) && !in.raw()[k].is_null()) patch[k] = in.raw()[k];
              MJ_TRY_ASSIGN(auto out, ws.update(c.principal, c.param("ws"), patch));
              MJ_TRY(addDpaStatus(api, c.param("ws"), out));
+             MJ_TRY(addErasureStatus(api, c, c.param("ws"), out));
              return jsonResponse(200, out);
            }});
   api.add({"DELETE", "/api/v1/workspaces/{ws}", "Delete a workspace (owner; confirm by name)",
