@@ -20,8 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t start = 0;
   while (f.size() < 6) {
     size_t nul = in.find('\0', start);
-    f.emplace_back(in.substr(start, nul == std::string_view::npos ? in.size() - start
-                                                                   : nul - start));
+    f.emplace_back(
+        in.substr(start, nul == std::string_view::npos ? in.size() - start : nul - start));
     if (nul == std::string_view::npos) break;
     start = nul + 1;
   }
