@@ -199,6 +199,42 @@ TEST_P(BillingTest, DeclinedRenewalRetriesThenPastDueThenCanceled) {
   EXPECT_EQ(outboxCount("billing_canceled"), 1);
 }
 
+TEST_P(BillingTest, CardFirstRetryPaysFromAnEarlierCardPaymentInsteadOfChargingTwice) {
+  auto text = [&](const std::string& sql, const store::Params& params = {}) {
+    auto r = db_->read<std::string>([&](store::Tx& tx) -> Result<std::string> {
+      MJ_TRY_ASSIGN(auto row, tx.queryOne(sql, params));
+      return row ? row->text(0) : std::string();
+    });
+    return r.ok() ? *r : std::string();
+  };
+  ctx_->settings.billing.wallet_first = false;
+  subscribe("starter");  // tok_visa pays the first period
+  ASSERT_TRUE(
+      db_->run(store::TxMode::kWrite,
+               [&](store::Tx& tx) -> Status {
+                 MJ_TRY(tx.exec("UPDATE subscriptions SET payment_method = 'tok_3ds_required'"));
+                 return {};
+               })
+          .ok());
+  clock_.setSeconds(parseRfc3339("2026-01-01T00:00:00Z"));
+  ASSERT_EQ(service_->runRenewals()->failed, 1);  // 3-D Secure needed
+  std::string inv = text("SELECT id FROM invoices WHERE reason = 'subscription_cycle'");
+  std::string pay = text("SELECT id FROM payments WHERE invoice_id = ?", {inv});
+  ASSERT_TRUE(service_->confirmTopUp(owner_, "ws_1", pay).ok());  // the customer confirms
+  EXPECT_EQ(balance(), 3900);
+  ASSERT_TRUE(db_->run(store::TxMode::kWrite,
+                       [&](store::Tx& tx) -> Status {
+                         MJ_TRY(tx.exec("UPDATE subscriptions SET payment_method = 'tok_visa'"));
+                         return {};
+                       })
+                  .ok());
+  clock_.setSeconds(parseRfc3339("2026-01-02T00:00:00Z"));
+  EXPECT_EQ(service_->runRenewals()->recovered, 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE invoice_id = ?", {inv}), 1);  // once
+  EXPECT_EQ(balance(), 0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE id = ? AND status = 'paid'", {inv}), 1);
+}
+
 TEST_P(BillingTest, PastDueRecoversWhenTheWalletIsToppedUp) {
   ASSERT_TRUE(Ledger(*ctx_).topUp("ws_1", "USD", 3900).ok());
   subscribe("starter", "tok_chargeDeclined");

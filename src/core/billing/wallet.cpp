@@ -151,6 +151,29 @@ Result<bool> BillingService::payInvoice(const std::string& ws, const std::string
   if (s.wallet_first || !pm) {
     MJ_TRY_ASSIGN(bool paid, fromWallet());
     if (paid || !pm) return paid;
+  } else {
+    // An earlier card payment for this invoice (3-D Secure confirmed later, or `processing`)
+    // that has reached the wallet pays the retry; one still processing is waited for. The card
+    // is never charged twice for one invoice.
+    MJ_TRY_ASSIGN(
+        std::string earlier, ctx_.db.read<std::string>([&](store::Tx& tx) -> Result<std::string> {
+          MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT COALESCE(MAX(CASE WHEN status = "
+                                              "'succeeded' THEN 2 WHEN provider_status = "
+                                              "'processing' AND status = 'requires_action' THEN "
+                                              "1 ELSE 0 END), 0) FROM payments WHERE "
+                                              "invoice_id = ?",
+                                              {inv}));
+          int64_t v = row ? row->integer(0) : 0;
+          return std::string(v == 2 ? "succeeded" : v == 1 ? "processing" : "");
+        }));
+    if (earlier == "processing") {
+      failure = "payment_processing";
+      return false;
+    }
+    if (earlier == "succeeded") {
+      MJ_TRY_ASSIGN(bool paid, fromWallet());
+      if (paid) return true;  // else the credit was spent since: a new charge is due
+    }
   }
   MJ_TRY_ASSIGN(auto card, chargeCard(ws, total, *pm, "invoice", inv));
   if (card.status != "succeeded") {
