@@ -174,14 +174,8 @@ struct ImapServerState : std::enable_shared_from_this<ImapServerState> {
     if (!co_await writeDone(c)) co_return false;
     std::string out = s.takeOutput();
     if (out.empty()) co_return true;
-    ErrorCodeT ec;
-    arm(c, Clock::now() + opt.write_timeout);
-    if (c->tls)
-      co_await asio::async_write(*c->tls, asio::buffer(out), redirect_error(use_awaitable, ec));
-    else
-      co_await asio::async_write(c->sock, asio::buffer(out), redirect_error(use_awaitable, ec));
-    disarm(*c);
-    co_return !ec;
+    startWrite(c, std::move(out));
+    co_return co_await writeDone(c);
   }
 
   awaitable<bool> handshake(const std::shared_ptr<Connection>& c) {
