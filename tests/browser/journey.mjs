@@ -208,7 +208,12 @@ try {
     await settle(page);
     await page.getByLabel("Action").fill("api_key.create");
     await page.getByRole("button", { name: "Filter" }).click();
-    await page.locator("tbody code", { hasText: "api_key.create" }).first().waitFor();
+    // The unfiltered list already shows the event on top; wait for the filtered reload.
+    const onlyKeyEvents = () => {
+      const rows = [...document.querySelectorAll("tbody tr")];
+      return rows.length > 0 && rows.every((r) => r.textContent.includes("api_key.create"));
+    };
+    await page.waitForFunction(onlyKeyEvents, null, { timeout: 15000 });
     check((await page.locator("tbody tr").count()) === 1, "one api_key.create event");
   });
   await step(page, "owner accepts the DPA", async () => {
