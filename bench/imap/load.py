@@ -288,6 +288,7 @@ def mbsync_download(addr, user, password, cert, pid, parent=None):
                     f"IMAPStore far\nAccount a\n\nMaildirStore near\nPath {tmp}/mail/\n"
                     f"Inbox {tmp}/mail/INBOX\n\nChannel c\nFar :far:\nNear :near:\n"
                     f"Patterns INBOX\nCreate Near\nSync Pull\nSyncState *\n")
+        os.sync()  # the writeback of earlier phases must not land in this timing
         cpu0, t0 = cpu_seconds(pid), time.monotonic()
         r = subprocess.run(["mbsync", "-q", "-c", rc, "-a"], capture_output=True, text=True,
                            timeout=900)

@@ -18,6 +18,7 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
   }
   std::set<int64_t> wanted(uids.begin(), uids.end());
   const int64_t now = ctx_.clock.nowSeconds();
+  std::string changed_dest;
   auto result = ctx_.db.write<CopyResult>([&](store::Tx& tx) -> Result<CopyResult> {
     MJ_TRY_ASSIGN(auto d, tx.queryOne(std::string("SELECT id, uidnext, highest_modseq, "
                                                   "uidvalidity FROM mail_folders WHERE "
@@ -31,6 +32,7 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
                                         {folder_id, mailbox_id}));
     if (!src) return Error::notFound("folder");
     const std::string dest_id = d->text(0);
+    changed_dest = dest_id;
     int64_t uid = d->integer(1);
     const int64_t modseq = d->integer(2) + 1;
     CopyResult out;
@@ -63,7 +65,10 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
     }
     return out;
   });
-  if (result.ok() && !result->source.empty()) mail_.changes().notify(mailbox_id);
+  if (result.ok() && !result->source.empty()) {
+    mail_.changes().notify(mailbox_id, changed_dest);
+    if (move && changed_dest != folder_id) mail_.changes().notify(mailbox_id, folder_id);
+  }
   return result;
 }
 

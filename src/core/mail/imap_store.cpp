@@ -250,7 +250,7 @@ Result<FlagUpdateResult> ImapStore::storeFlags(const std::string& folder_id,
     std::sort(out.failed_uids.begin(), out.failed_uids.end());
     return out;
   });
-  if (result.ok() && !result->changed.empty()) mail_.changes().notify(mailbox_id);
+  if (result.ok() && !result->changed.empty()) mail_.changes().notify(mailbox_id, folder_id);
   return result;
 }
 
@@ -307,7 +307,7 @@ Result<std::vector<int64_t>> ImapStore::expunge(const std::string& folder_id,
     }
     return out;
   });
-  if (result.ok() && !result->empty()) mail_.changes().notify(mailbox_id);
+  if (result.ok() && !result->empty()) mail_.changes().notify(mailbox_id, folder_id);
   return result;
 }
 

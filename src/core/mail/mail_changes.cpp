@@ -35,7 +35,15 @@ MailChanges::Subscription::~Subscription() {
   state->by_id.erase(it);
 }
 
-void MailChanges::notify(const std::string& mailbox_id) {
+void MailChanges::Subscription::narrowTo(const std::string& folder_id) {
+  auto state = hub_.lock();
+  if (!state) return;
+  std::lock_guard lock(state->mu);
+  auto it = state->by_id.find(id_);
+  if (it != state->by_id.end()) it->second.folder_id = folder_id;
+}
+
+void MailChanges::notify(const std::string& mailbox_id, const std::string& folder_id) {
   const void* origin = t_origin;
   State& s = *state_;
   std::lock_guard lock(s.mu);
@@ -43,6 +51,7 @@ void MailChanges::notify(const std::string& mailbox_id) {
   for (auto m = range.first; m != range.second; ++m) {
     const Entry& e = s.by_id.at(m->second);
     if (origin && e.origin == origin) continue;
+    if (!folder_id.empty() && !e.folder_id.empty() && e.folder_id != folder_id) continue;
     e.callback();
   }
 }

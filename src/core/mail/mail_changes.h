@@ -35,6 +35,10 @@ class MailChanges {
    public:
     Subscription(std::weak_ptr<State> hub, uint64_t id) : hub_(std::move(hub)), id_(id) {}
     ~Subscription();
+    // From now on hear only changes of this folder and changes of the mailbox as a whole
+    // (notify without a folder); "" hears every change. A session narrows it to the folder it
+    // selects, so mail arriving in other folders does not make it reload.
+    void narrowTo(const std::string& folder_id);
     Subscription(const Subscription&) = delete;
     Subscription& operator=(const Subscription&) = delete;
 
@@ -58,8 +62,9 @@ class MailChanges {
   // `on_change` runs after each change of `mailbox_id` not made by `origin` (nullptr: all).
   std::unique_ptr<Subscription> subscribe(const std::string& mailbox_id, const void* origin,
                                           Callback on_change);
-  // Signals a committed change of the mailbox; the origin is this thread's Scope, if any.
-  void notify(const std::string& mailbox_id);
+  // Signals a committed change of one folder of the mailbox ("": of the mailbox as a whole, or
+  // of a folder not known here); the origin is this thread's Scope, if any.
+  void notify(const std::string& mailbox_id, const std::string& folder_id = {});
   size_t subscribers() const;
   // The mailboxes that have at least one subscriber, ascending (RemoteChanges polls these).
   std::vector<std::string> watchedMailboxes() const;
@@ -68,6 +73,7 @@ class MailChanges {
     std::string mailbox_id;
     const void* origin;
     Callback callback;
+    std::string folder_id;  // "" = every folder
   };
   struct State {
     std::mutex mu;

@@ -40,5 +40,23 @@ TEST(MailChanges, NotifiesSubscribersOfTheMailboxExceptTheOrigin) {
   EXPECT_EQ(hub.subscribers(), 2u);
 }
 
+TEST(MailChanges, ANarrowedSubscriberHearsItsFolderAndWholeMailboxChangesOnly) {
+  MailChanges hub;
+  int inbox = 0, all = 0;
+  auto si = hub.subscribe("mbx_1", nullptr, [&] { ++inbox; });
+  auto sa = hub.subscribe("mbx_1", nullptr, [&] { ++all; });
+  si->narrowTo("fld_inbox");
+  hub.notify("mbx_1", "fld_sent");  // an APPEND to Sent
+  EXPECT_EQ(inbox, 0);
+  EXPECT_EQ(all, 1);
+  hub.notify("mbx_1", "fld_inbox");
+  hub.notify("mbx_1");  // another node, or a folder not known to the notifier
+  EXPECT_EQ(inbox, 2);
+  EXPECT_EQ(all, 3);
+  si->narrowTo("");  // unselected: hears everything again
+  hub.notify("mbx_1", "fld_sent");
+  EXPECT_EQ(inbox, 3);
+}
+
 }  // namespace
 }  // namespace mailjuke::core

@@ -56,7 +56,8 @@ MessageMeta metaOf(const AcceptedMessage& m) {
 
 Status applyOne(store::Tx& tx, const AcceptedMessage& m, const BlobRef& blob,
                 const MessageMeta& meta, const std::string& message_id, int64_t now,
-                int64_t max_age) {
+                int64_t max_age, std::vector<std::string>& folder_ids) {
+  folder_ids.clear();
   const std::string day = formatDate(now);
   // Daily limit first: the upsert locks the counter row (PostgreSQL) so concurrent nodes agree.
   if (m.sender_mailbox_id) {
@@ -85,6 +86,7 @@ Status applyOne(store::Tx& tx, const AcceptedMessage& m, const BlobRef& blob,
                               {d.mailbox_id, d.folder}));
     if (!folder) return Error::notFound("folder " + d.folder + " of mailbox " + d.mailbox_id);
     std::string folder_id = folder->text(0);
+    folder_ids.push_back(folder_id);
     int64_t uid = folder->integer(1);
     int64_t modseq = folder->integer(2) + 1;
     MJ_TRY(tx.exec("UPDATE mail_folders SET uidnext = ?, highest_modseq = ? WHERE id = ?",
@@ -131,6 +133,7 @@ struct MailStore::Committer {
     MessageMeta meta;
     std::string message_id;
     std::optional<Status> result;
+    std::vector<std::string> folder_ids;  // of message->local, in order, once stored
   };
   std::mutex mu;
   std::condition_variable cv;
@@ -155,7 +158,7 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
     return Error::invalid("recipients", "a message needs at least one recipient");
   // The blob first: metadata never points at bytes that are not durable.
   MJ_TRY_ASSIGN(BlobRef blob, blobs_.put(message.content));
-  Committer::Item item{&message, std::move(blob), metaOf(message), newId("m"), std::nullopt};
+  Committer::Item item{&message, std::move(blob), metaOf(message), newId("m"), std::nullopt, {}};
   Committer& c = *committer_;
   std::unique_lock lock(c.mu);
   c.pending.push_back(&item);
@@ -180,13 +183,13 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
         results[i].reset();
         if (batch.size() == 1) {
           results[i] = applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->meta,
-                                batch[i]->message_id, now, max_age);
+                                batch[i]->message_id, now, max_age, batch[i]->folder_ids);
           if (!results[i]->ok()) return Error(results[i]->error());
           continue;
         }
         MJ_TRY(tx.exec("SAVEPOINT mj_accept"));
         Status one = applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->meta,
-                              batch[i]->message_id, now, max_age);
+                              batch[i]->message_id, now, max_age, batch[i]->folder_ids);
         if (!one.ok()) MJ_TRY(tx.exec("ROLLBACK TO SAVEPOINT mj_accept"));
         MJ_TRY(tx.exec("RELEASE SAVEPOINT mj_accept"));
         results[i] = std::move(one);
@@ -203,7 +206,7 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
       for (size_t i = 0; i < batch.size(); ++i) {
         results[i] = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) {
           return applyOne(tx, *batch[i]->message, batch[i]->blob, batch[i]->meta,
-                          batch[i]->message_id, now, max_age);
+                          batch[i]->message_id, now, max_age, batch[i]->folder_ids);
         });
         if (results[i]->ok()) ++tx_count;
       }
@@ -218,7 +221,10 @@ Result<std::string> MailStore::accept(const AcceptedMessage& message) {
     c.cv.notify_all();
   }
   if (!item.result->ok()) return Error(item.result->error());
-  for (const auto& d : message.local) changes_.notify(d.mailbox_id);  // IDLE (RFC 2177)
+  // IDLE (RFC 2177) and untagged updates: sessions with that folder selected reload.
+  const bool known = item.folder_ids.size() == message.local.size();
+  for (size_t i = 0; i < message.local.size(); ++i)
+    changes_.notify(message.local[i].mailbox_id, known ? item.folder_ids[i] : std::string());
   return item.message_id;
 }
 

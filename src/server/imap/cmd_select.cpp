@@ -33,6 +33,9 @@ void ImapSession::cmdSelect() {
   selected_.reset();
   state_ = State::kAuthenticated;
   watch_state_->dirty.store(false);  // the load below sees everything before this point
+  // Hear every folder while loading (the folder id is known only after the load), then only
+  // the selected one: a change during the load sets dirty either way.
+  if (watch_) watch_->narrowTo("");
   expunge_pending_ = false;
   recent_uids_.clear();
   std::string mailbox_id = account_->id;
@@ -76,6 +79,7 @@ void ImapSession::cmdSelect() {
         untagged("OK [UIDNEXT " + std::to_string(s.folder.uidnext) + "] Predicted next UID");
         // RFC 7162 §3.1.2.1.
         untagged("OK [HIGHESTMODSEQ " + std::to_string(s.folder.highest_modseq) + "] Highest");
+        if (watch_) watch_->narrowTo(s.folder.id);
         selected_ = std::move(s);
         state_ = State::kSelected;
         tagged("OK",

@@ -52,7 +52,7 @@ class FakeBackend : public ImapBackend {
     }
     blobs_[m.blob_id] = std::move(content);
     msgs_[folder_id].push_back(m);
-    changes.notify("mbx_user");
+    changes.notify("mbx_user", folder_id);
     return m.uid;
   }
   const std::vector<core::ImapMessage>& stored(const std::string& folder_id) {
@@ -110,7 +110,7 @@ class FakeBackend : public ImapBackend {
       m.modseq = modseq;
       out.changed.push_back(m);
     }
-    if (!out.changed.empty()) f.highest_modseq = modseq, changes.notify("mbx_user");
+    if (!out.changed.empty()) f.highest_modseq = modseq, changes.notify("mbx_user", folder_id);
     return out;
   }
   Result<std::vector<int64_t>> expunge(const std::string& folder_id,
@@ -126,7 +126,7 @@ class FakeBackend : public ImapBackend {
         ++it;
       }
     }
-    if (!out.empty()) changes.notify("mbx_user");
+    if (!out.empty()) changes.notify("mbx_user", folder_id);
     return out;
   }
   Result<int64_t> claimRecent(const std::string& folder_id, int64_t upto) override {

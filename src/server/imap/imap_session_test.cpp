@@ -593,6 +593,21 @@ TEST_F(ImapSessionTest, IdleReportsNewMailAndEndsWithDone) {
   EXPECT_NE(run(s, "e NOOP\r\n").find("e OK NOOP"), std::string::npos);
 }
 
+TEST_F(ImapSessionTest, IdleIsNotWokenByMailInAnotherFolder) {
+  auto s = loggedIn();
+  int wakes = 0;
+  s.setWake([&] { ++wakes; });
+  run(s, "a SELECT INBOX\r\n");
+  EXPECT_EQ(run(s, "b IDLE\r\n"), "+ idling\r\n");
+  backend_.add("f_sent", kPlainMessage);  // another session's APPEND to Sent
+  EXPECT_EQ(wakes, 0);
+  EXPECT_FALSE(s.refreshDue());
+  backend_.add("f_inbox", kPlainMessage);
+  EXPECT_EQ(wakes, 1);
+  EXPECT_EQ(run(s, ""), "* 1 EXISTS\r\n* 1 RECENT\r\n");
+  EXPECT_EQ(run(s, "done\r\n"), "b OK IDLE terminated\r\n");
+}
+
 TEST_F(ImapSessionTest, UpdatesAfterCommandsWithholdExpungeDuringFetch) {
   backend_.add("f_inbox", kPlainMessage);
   backend_.add("f_inbox", kPlainMessage);
