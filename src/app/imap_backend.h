@@ -31,6 +31,9 @@ class ImapStoreBackend final : public imap::ImapBackend {
   Result<std::vector<core::ImapMessage>> messages(const std::string& folder_id) override {
     return store_.messages(folder_id);
   }
+  Result<int64_t> highestModseq(const std::string& folder_id) override {
+    return store_.highestModseq(folder_id);
+  }
   Result<core::FlagUpdateResult> storeFlags(const std::string& folder_id,
                                             const std::vector<int64_t>& uids,
                                             const core::FlagUpdate& update) override {

@@ -124,6 +124,15 @@ Result<int64_t> ImapStore::usedBytes(const std::string& mailbox_id) {
   return mail_.usedBytes(mailbox_id);
 }
 
+Result<int64_t> ImapStore::highestModseq(const std::string& folder_id) {
+  return ctx_.db.read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
+    MJ_TRY_ASSIGN(auto row,
+                  tx.queryOne("SELECT highest_modseq FROM mail_folders WHERE id = ?", {folder_id}));
+    if (!row) return Error::notFound("folder");
+    return row->integer(0);
+  });
+}
+
 Result<std::vector<ImapMessage>> ImapStore::messages(const std::string& folder_id) {
   using Out = std::vector<ImapMessage>;
   return ctx_.db.read<Out>([&](store::Tx& tx) -> Result<Out> {

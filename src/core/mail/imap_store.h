@@ -99,6 +99,10 @@ class ImapStore {
   Result<ImapFolderStatus> status(const std::string& mailbox_id, const std::string& name);
   // The messages of a folder in UID order.
   Result<std::vector<ImapMessage>> messages(const std::string& folder_id);
+  // The folder's HIGHESTMODSEQ (RFC 7162): every APPEND, flag change and expunge raises it, so
+  // a session whose snapshot was taken at this value has nothing to reload. kNotFound when the
+  // folder is gone.
+  Result<int64_t> highestModseq(const std::string& folder_id);
   // The cached structures of the messages with these UIDs, in UID order (missing UIDs are
   // skipped); `parts` = false leaves bodystructure unread. FETCH ENVELOPE/BODYSTRUCTURE/BODY
   // read these instead of the blob.

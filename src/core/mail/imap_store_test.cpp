@@ -130,6 +130,27 @@ TEST_P(ImapStoreTest, ExpungeRemovesDeletedOnly) {
   EXPECT_TRUE(imap_->expunge(folder)->empty());
 }
 
+TEST_P(ImapStoreTest, EveryChangeRaisesTheHighestModseqThatSessionsPollFor) {
+  std::string inbox = inboxId();
+  int64_t last = imap_->highestModseq(inbox).value();
+  auto raised = [&](const char* what) {
+    int64_t now = imap_->highestModseq(inbox).value();
+    EXPECT_GT(now, last) << what;
+    last = now;
+  };
+  deliver("one");
+  raised("delivery");
+  deliver("two");
+  raised("delivery");
+  ASSERT_TRUE(imap_->storeFlags(inbox, {1}, {FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  raised("flag change");
+  ASSERT_TRUE(imap_->expunge(inbox).ok());
+  raised("expunge");
+  ASSERT_TRUE(imap_->copy(mbx_, inbox, {2}, "Sent", true).ok());
+  raised("move out");
+  EXPECT_EQ(imap_->highestModseq("fld_missing").error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(ImapStoreTest, CreateRenameDeleteSubscribe) {
   ASSERT_TRUE(imap_->createFolder(mbx_, "Projects").ok());
   EXPECT_EQ(imap_->createFolder(mbx_, "Projects").error().code, ErrorCode::kConflict);

@@ -60,6 +60,7 @@ void ImapSession::cmdSelect() {
         s.folder = o.status->folder;
         s.read_only = examine;
         s.messages = std::move(*o.messages);
+        s.loaded_modseq = o.status->folder.highest_modseq;  // read before the messages
         untagged("FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
         untagged("OK [PERMANENTFLAGS (" +
                  std::string(examine ? "" : "\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*") +

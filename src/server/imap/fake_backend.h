@@ -15,6 +15,7 @@ namespace mailjuke::imap::testing {
 
 class FakeBackend : public ImapBackend {
  public:
+  int message_loads = 0;  // calls of messages()
   // "user@hosted.test" / "secret" logs in (mailbox "mbx_user"); "frozen@hosted.test" is
   // suspended. Folders: INBOX, Sent (\Sent), Archive/2025.
   FakeBackend() {
@@ -81,7 +82,13 @@ class FakeBackend : public ImapBackend {
     return Error::notFound("folder " + name);
   }
   Result<std::vector<core::ImapMessage>> messages(const std::string& folder_id) override {
+    ++message_loads;
     return msgs_[folder_id];
+  }
+  Result<int64_t> highestModseq(const std::string& folder_id) override {
+    for (const auto& f : folders_)
+      if (f.id == folder_id) return f.highest_modseq;
+    return Error::notFound("folder");
   }
   Result<core::FlagUpdateResult> storeFlags(const std::string& folder_id,
                                             const std::vector<int64_t>& uids,
@@ -126,7 +133,7 @@ class FakeBackend : public ImapBackend {
         ++it;
       }
     }
-    if (!out.empty()) changes.notify("mbx_user", folder_id);
+    if (!out.empty()) ++find(folder_id).highest_modseq, changes.notify("mbx_user", folder_id);
     return out;
   }
   Result<int64_t> claimRecent(const std::string& folder_id, int64_t upto) override {
@@ -213,6 +220,7 @@ class FakeBackend : public ImapBackend {
                                       out.source.end();
                              }),
               v.end());
+      if (!out.source.empty()) ++find(folder_id).highest_modseq;
     }
     return out;
   }

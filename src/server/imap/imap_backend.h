@@ -29,6 +29,8 @@ class ImapBackend {
   virtual Result<core::ImapFolderStatus> status(const std::string& mailbox_id,
                                                 const std::string& name) = 0;
   virtual Result<std::vector<core::ImapMessage>> messages(const std::string& folder_id) = 0;
+  // See core::ImapStore::highestModseq: a reload is skipped while it is unchanged.
+  virtual Result<int64_t> highestModseq(const std::string& folder_id) = 0;
   virtual Result<core::FlagUpdateResult> storeFlags(const std::string& folder_id,
                                                     const std::vector<int64_t>& uids,
                                                     const core::FlagUpdate& update) = 0;

@@ -80,6 +80,9 @@ class ImapSession {
     core::ImapFolder folder;
     bool read_only = false;
     std::vector<core::ImapMessage> messages;  // UID order; index + 1 = sequence number
+    // The folder's HIGHESTMODSEQ when `messages` was loaded, or older: a refresh that finds it
+    // unchanged reads nothing else (updates.cpp).
+    int64_t loaded_modseq = -1;
   };
 
  private:

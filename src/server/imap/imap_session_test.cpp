@@ -608,6 +608,26 @@ TEST_F(ImapSessionTest, IdleIsNotWokenByMailInAnotherFolder) {
   EXPECT_EQ(run(s, "done\r\n"), "b OK IDLE terminated\r\n");
 }
 
+TEST_F(ImapSessionTest, NoopReadsTheFolderOnlyWhenItsModseqMoved) {
+  backend_.add("f_inbox", kPlainMessage);
+  auto s = loggedIn();
+  run(s, "a SELECT INBOX\r\n");
+  const int loads = backend_.message_loads;
+  EXPECT_EQ(run(s, "b NOOP\r\n"), "b OK NOOP completed\r\n");
+  backend_.add("f_sent", kPlainMessage);
+  EXPECT_EQ(run(s, "c NOOP\r\n"), "c OK NOOP completed\r\n");
+  EXPECT_EQ(backend_.message_loads, loads);
+  backend_.add("f_inbox", kPlainMessage);
+  EXPECT_EQ(run(s, "d NOOP\r\n"), "* 2 EXISTS\r\n* 1 RECENT\r\nd OK NOOP completed\r\n");
+  EXPECT_EQ(backend_.message_loads, loads + 1);
+  // Another session's flag change and expunge move the modseq too.
+  (void)backend_.storeFlags("f_inbox", {1}, {core::FlagMode::kAdd, {"\\Deleted"}, {}});
+  EXPECT_EQ(run(s, "e NOOP\r\n"), "* 1 FETCH (FLAGS (\\Deleted))\r\ne OK NOOP completed\r\n");
+  (void)backend_.expunge("f_inbox", std::nullopt);
+  EXPECT_EQ(run(s, "f NOOP\r\n"), "* 1 EXPUNGE\r\nf OK NOOP completed\r\n");
+  EXPECT_EQ(backend_.message_loads, loads + 3);
+}
+
 TEST_F(ImapSessionTest, UpdatesAfterCommandsWithholdExpungeDuringFetch) {
   backend_.add("f_inbox", kPlainMessage);
   backend_.add("f_inbox", kPlainMessage);

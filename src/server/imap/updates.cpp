@@ -11,13 +11,24 @@ void ImapSession::refresh(bool allow_expunge, std::function<void()> next) {
   watch_state_->dirty.store(false);  // before the read: a change during it sets it again
   std::string folder_id = selected_->folder.id;
   const bool read_only = selected_->read_only;
+  // Expunges withheld earlier must be reported now even if nothing changed since.
+  const int64_t known = expunge_pending_ && allow_expunge ? -1 : selected_->loaded_modseq;
   struct Reload {
+    bool unchanged = false;
+    int64_t modseq = -1;  // read before the messages
     Result<std::vector<core::ImapMessage>> messages = Error::internal("not run");
     int64_t first_recent = 0;
   };
   blocking<Reload>(
-      [this, folder_id, read_only] {
+      [this, folder_id, read_only, known] {
         Reload r;
+        // NOOP polls (sequencers check for replies this way) cost one row while nothing changed.
+        auto modseq = backend_.highestModseq(folder_id);
+        if (modseq.ok() && *modseq == known) {
+          r.unchanged = true;
+          return r;
+        }
+        if (modseq.ok()) r.modseq = *modseq;
         r.messages = backend_.messages(folder_id);
         // New arrivals become recent here if no other session claimed them first.
         int64_t upto =
@@ -28,7 +39,10 @@ void ImapSession::refresh(bool allow_expunge, std::function<void()> next) {
       },
       [this, allow_expunge, next = std::move(next)](Reload& r) {
         // A failed reload is not the command's failure: it runs on the old snapshot.
-        if (r.messages.ok() && selected_) reportChanges(*r.messages, allow_expunge, r.first_recent);
+        if (!r.unchanged && r.messages.ok() && selected_) {
+          reportChanges(*r.messages, allow_expunge, r.first_recent);
+          selected_->loaded_modseq = r.modseq;
+        }
         if (next) next();
       });
 }
