@@ -344,7 +344,7 @@ TEST_F(ImapSessionTest, SequenceSetsResolveLikeTheDefinition) {
   for (int i = 0; i < 30; ++i) backend_.add("f_inbox", kPlainMessage);
   for (auto& m : backend_.stored("f_inbox"))
     if (m.uid % 3 == 0)
-      backend_.storeFlags("f_inbox", {m.uid}, {core::FlagMode::kAdd, {"\\Deleted"}, {}});
+      (void)backend_.storeFlags("f_inbox", {m.uid}, {core::FlagMode::kAdd, {"\\Deleted"}, {}});
   auto s = loggedIn();
   run(s, "a SELECT INBOX\r\n");
   run(s, "b EXPUNGE\r\n");
