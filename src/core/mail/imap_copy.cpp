@@ -37,6 +37,7 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
     const int64_t modseq = d->integer(2) + 1;
     CopyResult out;
     out.uidvalidity = d->integer(3);
+    int64_t bytes = 0;
     MJ_TRY_ASSIGN(auto rows, tx.query("SELECT uid, blob_id, size, internal_date, flags, envelope, "
                                       "bodystructure FROM "
                                       "mail_messages WHERE folder_id = ? ORDER BY uid",
@@ -52,16 +53,21 @@ Result<CopyResult> ImapStore::copy(const std::string& mailbox_id, const std::str
                    modseq, store::nullable(r.optText(5)), store::nullable(r.optText(6)), now}));
       out.source.push_back(r.integer(0));
       out.dest.push_back(uid++);
+      bytes += r.integer(2);
     }
     if (out.source.empty()) return out;
-    MJ_TRY(tx.exec("UPDATE mail_folders SET uidnext = ?, highest_modseq = ? WHERE id = ?",
-                   {uid, modseq, dest_id}));
+    MJ_TRY(
+        tx.exec("UPDATE mail_folders SET uidnext = ?, highest_modseq = ?, total_bytes = "
+                "total_bytes + ? WHERE id = ?",
+                {uid, modseq, bytes, dest_id}));
     if (move && dest_id != folder_id) {
       for (int64_t u : out.source)
         MJ_TRY(
             tx.exec("DELETE FROM mail_messages WHERE folder_id = ? AND uid = ?", {folder_id, u}));
-      MJ_TRY(tx.exec("UPDATE mail_folders SET highest_modseq = ? WHERE id = ?",
-                     {src->integer(0) + 1, folder_id}));
+      MJ_TRY(
+          tx.exec("UPDATE mail_folders SET highest_modseq = ?, total_bytes = total_bytes - ? "
+                  "WHERE id = ?",
+                  {src->integer(0) + 1, bytes, folder_id}));
     }
     return out;
   });

@@ -102,8 +102,9 @@ Status ImapStore::renameInbox(const std::string& mailbox_id, const std::string& 
   const int64_t now = ctx_.clock.nowSeconds();
   auto st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     MJ_TRY_ASSIGN(auto inbox,
-                  tx.queryOne(std::string("SELECT id, uidnext, highest_modseq, recent_uid FROM "
-                                          "mail_folders WHERE mailbox_id = ? AND name = ?") +
+                  tx.queryOne(std::string("SELECT id, uidnext, highest_modseq, recent_uid, "
+                                          "total_bytes FROM mail_folders WHERE mailbox_id = ? "
+                                          "AND name = ?") +
                                   tx.forUpdate(),
                               {mailbox_id, std::string("INBOX")}));
     if (!inbox) return Error::notFound("folder INBOX");
@@ -121,14 +122,16 @@ Status ImapStore::renameInbox(const std::string& mailbox_id, const std::string& 
     const std::string id = newId("fld");
     MJ_TRY(
         tx.exec("INSERT INTO mail_folders (id, mailbox_id, name, uidvalidity, uidnext, "
-                "highest_modseq, recent_uid, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                "highest_modseq, recent_uid, total_bytes, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
                 {id, mailbox_id, to, uidvalidity, inbox->integer(1), inbox->integer(2),
-                 inbox->integer(3), now}));
+                 inbox->integer(3), inbox->integer(4), now}));
     MJ_TRY(tx.exec("UPDATE mail_messages SET folder_id = ? WHERE folder_id = ?",
                    {id, inbox->text(0)}));
     // The messages left INBOX: its state changed (RFC 7162 §3.1.2).
-    MJ_TRY(tx.exec("UPDATE mail_folders SET highest_modseq = highest_modseq + 1 WHERE id = ?",
-                   {inbox->text(0)}));
+    MJ_TRY(
+        tx.exec("UPDATE mail_folders SET highest_modseq = highest_modseq + 1, total_bytes = 0 "
+                "WHERE id = ?",
+                {inbox->text(0)}));
     return {};
   });
   if (st.ok()) mail_.changes().notify(mailbox_id);  // INBOX sessions see the EXPUNGEs

@@ -298,21 +298,25 @@ Result<std::vector<int64_t>> ImapStore::expunge(const std::string& folder_id,
                                            {folder_id}));
     if (!folder) return Error::notFound("folder");
     mailbox_id = folder->text(1);
-    MJ_TRY_ASSIGN(auto rows, tx.query("SELECT uid, flags FROM mail_messages WHERE folder_id = ? "
-                                      "ORDER BY uid",
+    MJ_TRY_ASSIGN(auto rows, tx.query("SELECT uid, flags, size FROM mail_messages WHERE "
+                                      "folder_id = ? ORDER BY uid",
                                       {folder_id}));
     Out out;
+    int64_t freed = 0;
     for (const auto& r : rows) {
       if (!hasFlag(splitFlags(r.text(1)), "\\Deleted")) continue;
       if (only && !allowed.count(r.integer(0))) continue;
       MJ_TRY(tx.exec("DELETE FROM mail_messages WHERE folder_id = ? AND uid = ?",
                      {folder_id, r.integer(0)}));
       out.push_back(r.integer(0));
+      freed += r.integer(2);
     }
     // RFC 7162 §3.1.2: an expunge changes the folder's state, so HIGHESTMODSEQ moves on.
     if (!out.empty()) {
-      MJ_TRY(tx.exec("UPDATE mail_folders SET highest_modseq = ? WHERE id = ?",
-                     {folder->integer(0) + 1, folder_id}));
+      MJ_TRY(
+          tx.exec("UPDATE mail_folders SET highest_modseq = ?, total_bytes = total_bytes - ? "
+                  "WHERE id = ?",
+                  {folder->integer(0) + 1, freed, folder_id}));
     }
     return out;
   });

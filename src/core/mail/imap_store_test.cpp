@@ -151,6 +151,41 @@ TEST_P(ImapStoreTest, EveryChangeRaisesTheHighestModseqThatSessionsPollFor) {
   EXPECT_EQ(imap_->highestModseq("fld_missing").error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(ImapStoreTest, UsedBytesFollowEveryWriteOfTheMessages) {
+  auto summed = [&] {
+    auto row = db_->read<int64_t>([&](store::Tx& tx) -> Result<int64_t> {
+      MJ_TRY_ASSIGN(auto r, tx.queryOne("SELECT COALESCE(SUM(m.size), 0) FROM mail_messages m "
+                                        "JOIN mail_folders f ON f.id = m.folder_id WHERE "
+                                        "f.mailbox_id = ?",
+                                        {mbx_}));
+      return r->integer(0);
+    });
+    return row.value();
+  };
+  auto check = [&](const char* what) {
+    auto used = mail_->usedBytes(mbx_);
+    ASSERT_TRUE(used.ok());
+    EXPECT_EQ(*used, summed()) << what;
+  };
+  for (int i = 0; i < 4; ++i) deliver("message " + std::to_string(i));
+  check("deliveries");
+  EXPECT_GT(summed(), 0);
+  std::string inbox = inboxId();
+  ASSERT_TRUE(imap_->copy(mbx_, inbox, {1, 2}, "Sent", false).ok());
+  check("copy");
+  ASSERT_TRUE(imap_->copy(mbx_, inbox, {3}, "Sent", true).ok());
+  check("move");
+  ASSERT_TRUE(imap_->storeFlags(inbox, {1, 4}, {FlagMode::kAdd, {"\\Deleted"}, {}}).ok());
+  ASSERT_TRUE(imap_->expunge(inbox).ok());
+  check("expunge");
+  deliver("late");
+  ASSERT_TRUE(imap_->renameFolder(mbx_, "INBOX", "Old").ok());
+  check("INBOX renamed");
+  deliver("after the rename");
+  ASSERT_TRUE(imap_->deleteFolder(mbx_, "Old").ok());
+  check("folder deleted");
+}
+
 TEST_P(ImapStoreTest, CreateRenameDeleteSubscribe) {
   ASSERT_TRUE(imap_->createFolder(mbx_, "Projects").ok());
   EXPECT_EQ(imap_->createFolder(mbx_, "Projects").error().code, ErrorCode::kConflict);

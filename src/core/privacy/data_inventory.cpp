@@ -300,6 +300,7 @@ std::vector<TableUse> build() {
         np("uidnext"),
         np("highest_modseq"),
         np("recent_uid"),
+        np("total_bytes"),
         np("created_at")}},
       {"mail_messages",
        "senders and recipients of the customer's mail",
