@@ -514,15 +514,22 @@ class StripeProviderTest(unittest.TestCase):
 
     # --- Saved cards: the customer, SetupIntents, off-session renewals and auto top-ups ---
 
-    def db(self):
-        if "MAILJUKE_STORAGE_URL" in self.server.env:
-            self.skipTest("moves the renewal date in the SQLite database")
-        return sqlite3.connect(os.path.join(self.server.data_dir, "mailjuke.db"), timeout=10)
-
     def sql(self, statement, *args):
-        with self.db() as conn:
-            rows = conn.execute(statement, args).fetchall()
-        return rows
+        """Runs SQL on the server's database (SQLite, or PostgreSQL through psql)."""
+        url = self.server.env.get("MAILJUKE_STORAGE_URL", "")
+        if not url.startswith("postgres"):
+            with sqlite3.connect(os.path.join(self.server.data_dir, "mailjuke.db"),
+                                 timeout=10) as conn:
+                return conn.execute(statement, args).fetchall()
+        if not shutil.which("psql"):
+            self.skipTest("psql is needed to move the renewal date in PostgreSQL")
+        quoted = iter(str(a) if isinstance(a, int) else "'" + str(a).replace("'", "''") + "'"
+                      for a in args)
+        text = "".join(next(quoted) if ch == "?" else ch for ch in statement)
+        out = subprocess.run(["psql", url, "-X", "-q", "-At", "-F", "\t", "-c", text],
+                             check=True, capture_output=True, text=True).stdout
+        cell = lambda v: int(v) if v.lstrip("-").isdigit() else v
+        return [tuple(cell(v) for v in line.split("\t")) for line in out.splitlines() if line]
 
     def renew_now(self, ws):
         """Moves the period end into the past (a fake clock for the real server) and waits for
