@@ -137,6 +137,22 @@ TEST_P(SavedCardTest, SubscribingSavesTheCardOnceAndRenewalsChargeItOffSession) 
   EXPECT_EQ(text("SELECT status FROM invoices WHERE id = ?", {inv}), "paid");
 }
 
+TEST_P(SavedCardTest, ACardGivenWhileTheWalletPaysIsSavedThroughASetupIntent) {
+  ctx_->settings.billing.wallet_first = true;
+  ASSERT_TRUE(Ledger(*ctx_).topUp("ws_1", "USD", 3900).ok());
+  auto sub = service_->changeSubscription(owner_, "ws_1", {"starter", std::nullopt, "tok_gb"});
+  ASSERT_TRUE(sub.ok()) << sub.error().message;
+  EXPECT_EQ((*sub)["invoice"]["paid_with"], "wallet");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM payments"), 0);  // no card charge
+  EXPECT_EQ((*sub)["payment_method"], "pm_sbx.tok_gb.cus_sbx_ws_1");
+  EXPECT_EQ(text("SELECT card_country FROM billing_customers"), "GB");
+  // A card that cannot be saved changes nothing.
+  auto bad = service_->changeSubscription(owner_, "ws_1", {"growth", std::nullopt, "tok_bogus"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kPaymentRequired);
+  EXPECT_EQ(text("SELECT plan_id FROM subscriptions"), "starter");
+}
+
 TEST_P(SavedCardTest, ReplaceConfirmAndDeclineTheSavedCard) {
   auto got = service_->savedCard(owner_, "ws_1");
   ASSERT_TRUE(got.ok());
