@@ -278,7 +278,7 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
   // create | change: collect the money first when a card pays (it lands in the wallet); the
   // card is saved on the workspace's customer for the renewals (setup_future_usage). A card
   // given while the wallet pays is saved through a SetupIntent.
-  if (plan_.pays_with != "card" && in.payment_method && plan_.total >= 0) {
+  if (plan_.pays_with != "card" && in.payment_method) {
     MJ_TRY_ASSIGN(auto saved, saveCardFor(ws, *in.payment_method));
     if (saved.status != "saved") return cardNotSaved(saved);
     pm = saved.payment_method;
