@@ -1,6 +1,7 @@
 // Fuzzes how answers from Stripe's API are read (core/billing/stripe_client.h): the first byte
-// picks the HTTP status, the rest is the body; the PaymentIntent mapping and the whole provider
-// (with a transport answering the input) must never crash, whatever Stripe or a proxy sends.
+// picks the HTTP status, the rest is the body; the PaymentIntent and SetupIntent mappings and the
+// whole provider (with a transport answering the input: charges, refunds, customers, saved
+// cards) must never crash, whatever Stripe or a proxy sends.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,5 +27,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)provider->charge({"ws", "pm", 100, "usd", "d", "pay_1"});
   (void)provider->confirm("pi_1");
   (void)provider->refund({"pay_1", "pi_1", 100, "usd", "", "rfd_1"});
+  (void)provider->createCustomer({"ws", "name", "a@example.com", "mj-customer-ws"});
+  (void)provider->saveCard({"cus_1", "pm_1", "seti_key"});
+  (void)provider->confirmSavedCard("seti_1");
   return 0;
 }

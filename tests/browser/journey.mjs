@@ -74,6 +74,19 @@ try {
       await settle(page);
     });
   }
+  if (has("workspaces/{ws}/billing/payment-method")) {
+    await step(page, "billing: replace the card saved for renewals and auto top-ups", async () => {
+      await page.goto(wsPath + "/billing");
+      const form = page.getByRole("form", { name: "Replace saved card" });
+      await form.getByLabel("New card").selectOption("tok_de");
+      await form.getByRole("button", { name: "Replace card" }).click();
+      await page.getByRole("status").filter({ hasText: "Card saved for automatic payments." }).waitFor();
+      await page.reload();
+      const shown = page.getByTestId("saved-card");
+      await shown.filter({ hasText: "ending 4242 (DE)" }).waitFor();
+      check(true, "the saved card is shown with its last digits and country");
+    });
+  }
   if (has("workspaces/{ws}/wallet/auto-top-up")) {
     await step(page, "billing: auto top-up settings with the API's errors at the field", async () => {
       await page.goto(wsPath + "/billing");

@@ -220,6 +220,25 @@ class BillingTest(mj.ServerTestCase):
                                             {"legal_name": "x", "address": "y", "country": "DE"}).status, 403)
         self.assertEqual(keys["member"].get(base + "/wallet").status, 403)
         self.assertEqual(self.top_up(base, 1000, client=keys["viewer"]).status, 403)
+        # The saved card: billing saves (the subscription's card already is), viewer reads only.
+        card = keys["viewer"].get(base + "/billing/payment-method")
+        self.assertEqual(card.status, 200, card)
+        self.assertTrue(card.json["customer"].startswith("cus_sbx_"))
+        self.assertTrue(card.json["payment_method"].startswith("pm_sbx.tok_visa."))
+        self.assertEqual(keys["viewer"].put(base + "/billing/payment-method",
+                                            {"payment_method": "tok_de"}).status, 403)
+        self.assertEqual(keys["member"].get(base + "/billing/payment-method").status, 403)
+        r = keys["billing"].put(base + "/billing/payment-method", {"payment_method": "tok_de"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["country"], r.json["customer"]), ("DE", card.json["customer"]))
+        sub = self.owner.get(base + "/subscription").json
+        self.assertEqual(sub["payment_method"], r.json["payment_method"])  # renewals use it
+        r = keys["billing"].put(base + "/billing/payment-method", {"payment_method": "tok_bogus"})
+        self.assertEqual(r.status, 402, r)
+        self.assertEqual(r.json["errors"][0]["field"], "payment_method")
+        r = keys["billing"].put(base + "/billing/payment-method", {"payment_method": 5})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json["errors"][0]["field"], "payment_method")
 
     def test_mailbox_quota_names_the_limit(self):
         ws, base = self.workspace()

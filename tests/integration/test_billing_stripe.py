@@ -1,14 +1,19 @@
 """The stripe payment provider against a fake Stripe: a Python HTTPS server on 127.0.0.1 with a
 certificate from a throw-away CA (the test passes the CA file; verification stays on). It
 records every request and answers like Stripe: PaymentIntents (succeeded, 3-D Secure, declines,
-5xx, timeouts), retrieval after authentication, Refunds. Also operator refunds, unused-credit
-refunds and charge.refunded webhooks for our own refunds."""
+5xx, timeouts), retrieval after authentication, Refunds, Customers and SetupIntents. It enforces
+Stripe's rule for off-session charges: `off_session=true` needs `customer` and a payment method
+attached to that customer (by a SetupIntent or a succeeded PaymentIntent with
+`setup_future_usage=off_session`), else 400 invalid_request_error. Also operator refunds,
+unused-credit refunds and charge.refunded webhooks for our own refunds, and the saved-card flow
+(renewals and auto top-ups charged off-session)."""
 import hashlib
 import hmac
 import http.server
 import json
 import os
 import shutil
+import sqlite3
 import ssl
 import subprocess
 import tempfile
@@ -55,6 +60,9 @@ class FakeStripe:
         self.intents = {}      # id -> intent
         self.by_key = {}       # Idempotency-Key -> (status, body): replayed like Stripe does
         self.attempts = {}     # Idempotency-Key -> count
+        self.customers = {}    # id -> customer
+        self.attached = set()  # (customer, payment_method) usable off-session
+        self.setups = {}       # id -> SetupIntent
         self.lock = threading.Lock()
         fake = self
 
@@ -114,8 +122,52 @@ class FakeStripe:
             if key:
                 self.attempts[key] = self.attempts.get(key, 0) + 1
             attempt = self.attempts.get(key, 0)
+        if method == "POST" and path == "/v1/customers":
+            cus = {"id": "cus_" + uuid.uuid4().hex[:14], "object": "customer",
+                   "name": form.get("name"), "email": form.get("email"),
+                   "metadata": {"workspace_id": form.get("metadata[workspace_id]")}}
+            with self.lock:
+                self.customers[cus["id"]] = cus
+                self.by_key[key] = (200, cus)
+            return 200, cus, 0
+        if method == "POST" and path == "/v1/setup_intents":
+            return (*self.setup_intent(form, key), 0)
+        if method == "GET" and path.startswith("/v1/setup_intents/"):
+            seti = self.setups.get(path.split("?", 1)[0].rsplit("/", 1)[1])
+            if not seti:
+                return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing"}}, 0
+            with self.lock:
+                if seti["status"] == "requires_action":  # the customer confirmed meanwhile
+                    seti["status"] = "succeeded"
+                    self.attached.add((seti["customer"], seti["payment_method"]["id"]))
+            return 200, seti, 0
         if method == "POST" and path == "/v1/payment_intents":
             pm = form.get("payment_method")
+            customer = form.get("customer")
+            if form.get("off_session") == "true":
+                with self.lock:
+                    attached = (customer, pm) in self.attached
+                if not customer or not attached:
+                    out = (400, {"error": {
+                        "type": "invalid_request_error", "param": "payment_method",
+                        "message": "The provided PaymentMethod was previously used with a "
+                                   "PaymentIntent without Customer attachment or was detached "
+                                   "from a Customer. It may not be used again. To use a "
+                                   "PaymentMethod multiple times, you must attach it to a "
+                                   "Customer first."}})
+                    with self.lock:
+                        self.by_key[key] = out
+                    return (*out, 0)
+                if pm == "pm_auth_required":
+                    intent = {"id": "pi_" + uuid.uuid4().hex[:16], "object": "payment_intent",
+                              "status": "requires_payment_method", "customer": customer}
+                    out = (402, {"error": {"type": "card_error", "code": "authentication_required",
+                                           "decline_code": "authentication_required",
+                                           "message": "This payment requires authentication.",
+                                           "payment_intent": intent}})
+                    with self.lock:
+                        self.by_key[key] = out
+                    return (*out, 0)
             if pm == "pm_down":
                 return 503, {"error": {"type": "api_error"}}, 0
             if pm == "pm_slow":
@@ -134,6 +186,12 @@ class FakeStripe:
             else:
                 intent["status"] = {"pm_3ds": "requires_action",
                                     "pm_processing": "processing"}.get(pm, "succeeded")
+                intent["payment_method"] = pm
+                intent["customer"] = customer
+                if (intent["status"] == "succeeded" and customer
+                        and form.get("setup_future_usage") == "off_session"):
+                    with self.lock:
+                        self.attached.add((customer, pm))
                 out = (200, intent)
             with self.lock:
                 self.intents[intent["id"]] = intent
@@ -163,6 +221,30 @@ class FakeStripe:
                 self.by_key[key] = out
             return (*out, 0)
         return 404, {"error": {"type": "invalid_request_error", "message": "unknown path"}}, 0
+
+    def setup_intent(self, form, key):
+        customer, pm = form.get("customer"), form.get("payment_method")
+        if customer not in self.customers:
+            return 400, {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                                   "param": "customer", "message": "No such customer"}}
+        seti = {"id": "seti_" + uuid.uuid4().hex[:14], "object": "setup_intent",
+                "customer": customer, "usage": form.get("usage"),
+                "payment_method": {"id": pm, "object": "payment_method",
+                                   "card": {"brand": "visa", "last4": "4242",
+                                            "country": {"pm_de": "de"}.get(pm, "us")}}}
+        if pm == "pm_setup_declined":
+            seti["status"] = "requires_payment_method"
+            out = (402, {"error": {"type": "card_error", "code": "card_declined",
+                                   "decline_code": "do_not_honor", "setup_intent": seti}})
+        else:
+            seti["status"] = "requires_action" if pm == "pm_setup_3ds" else "succeeded"
+            out = (200, seti)
+        with self.lock:
+            self.setups[seti["id"]] = seti
+            if seti["status"] == "succeeded":
+                self.attached.add((customer, pm))
+            self.by_key[key] = out
+        return out
 
     def gets(self, path):
         with self.lock:
@@ -429,6 +511,180 @@ class StripeProviderTest(unittest.TestCase):
         self.assertIn("came from credits", r.json["detail"])
         self.assertIn("not paid out in cash", r.json["detail"])
         self.assertEqual(self.balance(base), credit)
+
+    # --- Saved cards: the customer, SetupIntents, off-session renewals and auto top-ups ---
+
+    def sql(self, statement, *args):
+        """Runs SQL on the server's database (SQLite, or PostgreSQL through psql)."""
+        url = self.server.env.get("MAILJUKE_STORAGE_URL", "")
+        if not url.startswith("postgres"):
+            with sqlite3.connect(os.path.join(self.server.data_dir, "mailjuke.db"),
+                                 timeout=10) as conn:
+                return conn.execute(statement, args).fetchall()
+        if not shutil.which("psql"):
+            self.skipTest("psql is needed to move the renewal date in PostgreSQL")
+        quoted = iter(str(a) if isinstance(a, int) else "'" + str(a).replace("'", "''") + "'"
+                      for a in args)
+        text = "".join(next(quoted) if ch == "?" else ch for ch in statement)
+        out = subprocess.run(["psql", url, "-X", "-q", "-At", "-F", "\t", "-c", text],
+                             check=True, capture_output=True, text=True).stdout
+        cell = lambda v: int(v) if v.lstrip("-").isdigit() else v
+        return [tuple(cell(v) for v in line.split("\t")) for line in out.splitlines() if line]
+
+    def renew_now(self, ws):
+        """Moves the period end into the past (a fake clock for the real server) and waits for
+        the renewal job (every ~15 s) to renew or fail it."""
+        before = self.sql("SELECT current_period_end FROM subscriptions WHERE workspace_id = ?",
+                          ws)[0][0]
+        self.sql("UPDATE subscriptions SET current_period_end = ?, notice_sent_for = ? WHERE "
+                 "workspace_id = ?", int(time.time()) - 5, int(time.time()) - 5, ws)
+        deadline = time.time() + 40
+        while time.time() < deadline:
+            rows = self.sql("SELECT COUNT(*) FROM invoices WHERE workspace_id = ? AND reason = "
+                            "'subscription_cycle'", ws)
+            if rows[0][0] and self.sql("SELECT COUNT(*) FROM payments p JOIN invoices i ON "
+                                       "i.id = p.invoice_id WHERE i.workspace_id = ? AND "
+                                       "i.reason = 'subscription_cycle'", ws)[0][0]:
+                return
+            time.sleep(0.5)
+        self.fail(f"no renewal within 40 s (period end was {before})")
+
+    def customer_of(self, ws):
+        return [c for c in self.fake.customers.values() if c["metadata"]["workspace_id"] == ws]
+
+    def test_subscribe_saves_the_card_on_one_customer_and_the_renewal_charges_off_session(self):
+        ws, base = self.workspace()
+        r = self.owner.put(base + "/billing-details", {"legal_name": "Saved Card Ltd",
+                                                      "address": "1 Main St, Springfield",
+                                                      "country": "US",
+                                                      "email": "billing@saved.example"})
+        self.assertEqual(r.status, 200, r)
+        r = self.owner.put(base + "/subscription", {"plan": "starter",
+                                                    "payment_method": "pm_card_visa"})
+        self.assertEqual(r.status, 200, r)
+        [cus] = self.customer_of(ws)
+        self.assertEqual(cus["name"], "Saved Card Ltd")
+        self.assertEqual(cus["email"], "billing@saved.example")
+        [create] = [q for q in self.fake.posts("/v1/customers")
+                    if q["form"].get("metadata[workspace_id]") == ws]
+        self.assertEqual(create["key"], "mj-customer-" + ws)
+        [first] = [q for q in self.fake.posts("/v1/payment_intents")
+                   if q["form"].get("customer") == cus["id"]]
+        self.assertEqual(first["form"]["setup_future_usage"], "off_session")
+        self.assertNotIn("off_session", first["form"])
+        self.assertIn((cus["id"], "pm_card_visa"), self.fake.attached)
+        card = self.owner.get(base + "/billing/payment-method").json
+        self.assertEqual(card["customer"], cus["id"])
+        self.assertEqual(card["payment_method"], "pm_card_visa")
+        # A second save (auto top-up with the same card) reuses the customer.
+        r = self.owner.put(base + "/wallet/auto-top-up", {"enabled": True, "threshold": 1000,
+                                                          "amount": 2000,
+                                                          "payment_method": "pm_card_visa"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(len(self.customer_of(ws)), 1)
+        self.renew_now(ws)
+        renewal = [q for q in self.fake.posts("/v1/payment_intents")
+                   if q["form"].get("customer") == cus["id"]][-1]
+        self.assertEqual(renewal["form"]["off_session"], "true")
+        self.assertEqual(renewal["form"]["confirm"], "true")
+        self.assertEqual(renewal["form"]["payment_method"], "pm_card_visa")
+        sub = self.owner.get(base + "/subscription").json
+        self.assertEqual(sub["status"], "active", sub)
+        [inv] = self.sql("SELECT status FROM invoices WHERE workspace_id = ? AND reason = "
+                         "'subscription_cycle'", ws)
+        self.assertEqual(inv[0], "paid")
+
+    def test_a_card_never_attached_is_refused_off_session(self):
+        ws, base = self.workspace()
+        r = self.owner.put(base + "/subscription", {"plan": "starter",
+                                                    "payment_method": "pm_card_visa"})
+        self.assertEqual(r.status, 200, r)
+        # The saved card is replaced behind Stripe's back by one that was never attached.
+        self.sql("UPDATE billing_customers SET payment_method = 'pm_never_attached' WHERE "
+                 "workspace_id = ?", ws)
+        self.sql("UPDATE subscriptions SET payment_method = 'pm_never_attached' WHERE "
+                 "workspace_id = ?", ws)
+        self.renew_now(ws)
+        refused = [q for q in self.fake.posts("/v1/payment_intents")
+                   if q["form"].get("payment_method") == "pm_never_attached"]
+        self.assertEqual(len(refused), 1)  # a 400 is not retried
+        self.assertEqual(refused[0]["form"]["off_session"], "true")
+        self.assertEqual(self.owner.get(base + "/subscription").json["status"], "past_due")
+        [(code,)] = self.sql("SELECT p.failure_code FROM payments p JOIN invoices i ON i.id = "
+                             "p.invoice_id WHERE i.workspace_id = ? AND i.reason = "
+                             "'subscription_cycle'", ws)
+        self.assertEqual(code, "invalid_request")
+
+    def test_authentication_required_off_session_goes_past_due_with_a_clear_notice(self):
+        ws, base = self.workspace()
+        r = self.owner.put(base + "/subscription", {"plan": "starter",
+                                                    "payment_method": "pm_card_visa"})
+        self.assertEqual(r.status, 200, r)
+        r = self.owner.put(base + "/billing/payment-method", {"payment_method": "pm_auth_required"})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["status"], "saved")
+        self.assertEqual((r.json["brand"], r.json["last4"], r.json["country"]),
+                         ("visa", "4242", "US"))
+        self.renew_now(ws)
+        sub = self.owner.get(base + "/subscription").json
+        self.assertEqual(sub["status"], "past_due")
+        self.assertEqual(sub["payment_method"], "pm_auth_required")
+        notices = [m for m in mj.outbox(self.server, kind="billing_payment_failed")
+                   if "authentication_required" in m["text"]]
+        self.assertTrue(notices)
+        self.assertIn("asks the cardholder to confirm", notices[0]["text"])
+        self.assertIn("PUT …/subscription", notices[0]["text"])
+
+    def test_replacing_the_card_with_a_setup_intent_confirm_and_decline(self):
+        ws, base = self.workspace()
+        r = self.owner.put(base + "/billing/payment-method", {"payment_method": "pm_setup_3ds"})
+        self.assertEqual(r.status, 202, r)
+        self.assertEqual(r.json["status"], "requires_action")
+        self.assertTrue(r.json["pending"]["next_action"]["confirm_url"].endswith(
+            "/billing/payment-method/confirm"))
+        [cus] = self.customer_of(ws)
+        [setup] = [q for q in self.fake.posts("/v1/setup_intents")
+                   if q["form"]["customer"] == cus["id"]]
+        self.assertEqual(setup["form"]["usage"], "off_session")
+        self.assertEqual(setup["form"]["confirm"], "true")
+        self.assertEqual(setup["form"]["payment_method"], "pm_setup_3ds")
+        r = self.owner.post(base + "/billing/payment-method/confirm", {})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json["payment_method"], "pm_setup_3ds")
+        r = self.owner.post(base + "/billing/payment-method/confirm", {})
+        self.assertEqual(r.status, 409, r)
+        r = self.owner.put(base + "/billing/payment-method", {"payment_method": "pm_setup_declined"})
+        self.assertEqual(r.status, 402, r)
+        self.assertEqual(r.json["errors"][0]["field"], "payment_method")
+        self.assertIn("do_not_honor", r.json["detail"])
+        self.assertEqual(self.owner.get(base + "/billing/payment-method").json["payment_method"],
+                         "pm_setup_3ds")
+        r = self.owner.put(base + "/billing/payment-method", {})
+        self.assertEqual(r.status, 422, r)
+        self.assertEqual(r.json["errors"][0]["field"], "payment_method")
+        self.assertEqual(len(self.customer_of(ws)), 1)
+
+    def test_auto_top_up_charges_the_saved_card_off_session(self):
+        ws, base = self.workspace()
+        self.assertEqual(self.top_up(base, 5000).status, 201)
+        r = self.owner.put(base + "/wallet/auto-top-up", {"enabled": True, "threshold": 2000,
+                                                          "amount": 3000,
+                                                          "payment_method": "pm_card_visa"})
+        self.assertEqual(r.status, 200, r)
+        [cus] = self.customer_of(ws)
+        self.assertIn((cus["id"], "pm_card_visa"), self.fake.attached)
+        r = self.owner.put(base + "/subscription", {"plan": "starter"})  # paid from the wallet
+        self.assertEqual(r.status, 200, r)
+        deadline = time.time() + 15
+        while time.time() < deadline and self.balance(base) < 1100 + 3000:
+            time.sleep(0.25)
+        self.assertEqual(self.balance(base), 1100 + 3000)
+        auto = [q for q in self.fake.posts("/v1/payment_intents")
+                if q["form"].get("customer") == cus["id"]]
+        self.assertEqual(len(auto), 1)
+        self.assertEqual(auto[0]["form"]["off_session"], "true")
+        self.assertEqual(auto[0]["form"]["amount"], "3000")
+
 
 
 class StripeCertificateTest(unittest.TestCase):

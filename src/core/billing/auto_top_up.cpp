@@ -53,21 +53,50 @@ Result<Json> BillingService::setAutoTopUp(const Principal& p, const std::string&
   if (in.threshold < 0 || in.threshold > s.max_top_up)
     return Error::invalid("threshold",
                           "must be between 0 and " + std::to_string(s.max_top_up) + " minor units");
-  if (in.payment_method.empty() || in.payment_method.size() > 255)
+  if (in.payment_method.size() > 255)
     return Error::invalid("payment_method", "must be 1 to 255 characters");
-  int64_t now = ctx_.clock.nowSeconds();
   const std::string& cur = s.currency;
+  // The card: the one given (saved on the workspace's customer first, so that the top-ups can
+  // charge it off-session), else the workspace's saved card.
+  MJ_TRY_ASSIGN(
+      std::string saved, ctx_.db.read<std::string>([&](store::Tx& tx) -> Result<std::string> {
+        MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
+        MJ_TRY_ASSIGN(auto row, tx.queryOne("SELECT payment_method FROM billing_customers WHERE "
+                                            "workspace_id = ? AND provider = ? AND payment_method "
+                                            "IS NOT NULL",
+                                            {ws, provider_.name()}));
+        return row ? row->text(0) : std::string();
+      }));
+  std::string pm = in.payment_method.empty() ? saved : in.payment_method;
+  if (pm.empty())
+    return Error::invalid("payment_method",
+                          "is required: no card is saved for automatic payments yet");
+  if (in.enabled && pm != saved) {
+    MJ_TRY_ASSIGN(auto card, saveCardFor(ws, pm));
+    if (card.status != "saved") {
+      Error e = Error::make(
+          ErrorCode::kPaymentRequired,
+          card.status == "requires_action"
+              ? std::string("the card needs the customer's confirmation before automatic "
+                            "top-ups can use it: save it with PUT …/billing/payment-method, "
+                            "confirm it, then turn automatic top-up on")
+              : "the card could not be saved for automatic top-ups (" + card.failure_code + ")");
+      e.fields.push_back({"payment_method", e.message});
+      return e;
+    }
+    pm = card.payment_method;
+  }
+  int64_t now = ctx_.clock.nowSeconds();
   return ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
     // Charges made before the settings do not trigger a top-up: no surprise payment on enabling.
     MJ_TRY_ASSIGN(auto trigger, latestDebit(tx, walletAccountId(ws, cur)));
     MJ_TRY(tx.exec("DELETE FROM wallet_auto_top_ups WHERE workspace_id = ?", {ws}));
-    MJ_TRY(
-        tx.exec("INSERT INTO wallet_auto_top_ups (workspace_id, enabled, threshold, amount, "
-                "payment_method, consecutive_failures, last_trigger, updated_at) VALUES "
-                "(?,?,?,?,?,0,?,?)",
-                {ws, int64_t(in.enabled), in.threshold, in.amount, in.payment_method,
-                 store::nullable(trigger), now}));
+    MJ_TRY(tx.exec(
+        "INSERT INTO wallet_auto_top_ups (workspace_id, enabled, threshold, amount, "
+        "payment_method, consecutive_failures, last_trigger, updated_at) VALUES "
+        "(?,?,?,?,?,0,?,?)",
+        {ws, int64_t(in.enabled), in.threshold, in.amount, pm, store::nullable(trigger), now}));
     MJ_TRY(
         recordAudit(tx, p,
                     {ws,
@@ -119,9 +148,18 @@ Result<int> BillingService::runAutoTopUps() {
     if (claimed != 1) continue;
     ++done;
     Principal system;  // recorded as an automatic action (no user)
-    auto r = topUpAs(system, d.ws, d.amount, d.pm, false);
-    std::string failure, payment;
-    if (r.ok()) {
+    // Off-session: the card saved on the workspace's customer (nobody is at the keyboard).
+    std::string failure, payment, saved_pm;
+    auto off = offSessionCard(d.ws, d.pm, saved_pm, failure);
+    Result<TopUpResult> r = Error::make(ErrorCode::kPaymentRequired, "");
+    if (!off.ok())
+      r = std::move(off).error();
+    else if (*off)
+      r = topUpAs(system, d.ws, d.amount, saved_pm, false, **off);
+    else
+      failure = failureAdvice(failure, true);
+    if (!failure.empty()) {
+    } else if (r.ok()) {
       payment = r->body.value("id", std::string());
       std::string status = r->body.value("status", std::string());
       if (status == "requires_action")
@@ -130,6 +168,9 @@ Result<int> BillingService::runAutoTopUps() {
             "do; top up by hand or save another card";
     } else {
       failure = r.error().message;
+      for (const auto& f : r.error().fields)
+        if (f.field == "payment_method" && f.message == "declined: authentication_required")
+          failure = failureAdvice("authentication_required", true);
     }
     auto st = ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
       if (failure.empty()) {

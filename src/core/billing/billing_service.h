@@ -57,8 +57,20 @@ struct CreditNoteInput {
 struct AutoTopUpInput {
   bool enabled = false;
   int64_t threshold = 0, amount = 0;
-  std::string payment_method;
+  std::string payment_method;  // empty: the workspace's saved card
 };
+
+// How a card is charged: on the provider's customer, saving the card on success (the customer
+// is present), or off-session (nobody is: the card must be saved on the customer).
+struct CardUse {
+  std::string customer;
+  bool save = false;
+  bool off_session = false;
+};
+
+// What a failed collection means for the customer, for notices: authentication_required (the
+// bank wants the cardholder, which an off-session charge cannot do) says how to pay on-session.
+std::string failureAdvice(const std::string& failure_code, bool auto_top_up);
 
 struct RenewalReport {
   int renewed = 0, failed = 0, recovered = 0, canceled = 0, notices = 0;
@@ -133,6 +145,17 @@ class BillingService {
   Result<Json> setAutoTopUp(const Principal& p, const std::string& ws, const AutoTopUpInput& in);
   Result<int> runAutoTopUps();
 
+  // The saved card (saved_cards.cpp): renewals, their retries and auto top-ups charge it
+  // off-session on the workspace's provider customer (created the first time a card is saved).
+  // GET …/billing/payment-method.
+  Result<Json> savedCard(const Principal& p, const std::string& ws);
+  // PUT …/billing/payment-method: saves `pm` on the customer (a SetupIntent) and makes it the
+  // card of the subscription and of auto top-up. 200 saved, 202 the customer must confirm it
+  // (POST …/billing/payment-method/confirm), 402 declined.
+  Result<TopUpResult> replaceSavedCard(const Principal& p, const std::string& ws,
+                                       const std::string& pm);
+  Result<TopUpResult> confirmSavedCard(const Principal& p, const std::string& ws);
+
   // The registrar purchased domains are renewed through at expiry (domain_renewals.cpp); none:
   // renewals are only charged and recorded here.
   void setRegistrar(Registrar* registrar) { registrar_ = registrar; }
@@ -146,16 +169,34 @@ class BillingService {
     std::string payment_id;
     std::string status;  // succeeded | failed | requires_action
     std::string failure_code;
+    std::string saved_payment_method;  // with CardUse::save and succeeded: the saved card
   };
-  // Charges a card and, when it succeeds, credits the wallet (a top-up) in one transaction.
+  // Charges a card and, when it succeeds, credits the wallet (a top-up) in one transaction; a
+  // card saved by the charge becomes the workspace's saved card in that transaction.
   Result<CardPayment> chargeCard(const std::string& ws, int64_t amount, const std::string& pm,
                                  const std::string& purpose,
-                                 const std::optional<std::string>& invoice_id);
+                                 const std::optional<std::string>& invoice_id,
+                                 const CardUse& use = {});
+  // saved_cards.cpp: the workspace's customer at the provider, created once (lazily).
+  Result<std::string> ensureCustomer(const std::string& ws);
+  // Saves `pm` on the workspace's customer (SetupIntent); saved → stored as the workspace's
+  // card (also on its subscription and auto top-up), requires_action → kept as pending.
+  Result<SavedCard> saveCardFor(const std::string& ws, const std::string& pm);
+  Status storeSavedCard(store::Tx& tx, const std::string& ws, const SavedCard& card, int64_t now);
+  // The customer and saved card to charge off-session; `pm` (the subscription's or auto
+  // top-up's card) is saved first when it is not the saved card yet (rows from before saved
+  // cards). nullopt with `failure` set when there is none or it cannot be saved.
+  Result<std::optional<CardUse>> offSessionCard(const std::string& ws,
+                                                const std::optional<std::string>& pm,
+                                                std::string& saved_pm, std::string& failure);
   // Credits the wallet for a payment that the provider reports as succeeded (idempotent).
   Status creditPayment(store::Tx& tx, const std::string& payment_id, int64_t now);
   // Pays an open invoice: the wallet first (when enabled and enough), else the card.
+  // off_session: the renewal job (the saved card, on the customer); else the customer is
+  // present (PUT …/subscription retry): the card is charged on-session and saved.
   Result<bool> payInvoice(const std::string& ws, const std::string& invoice_id, int64_t total,
-                          const std::optional<std::string>& pm, std::string& failure);
+                          const std::optional<std::string>& pm, std::string& failure,
+                          bool off_session = true);
   // Charges the wallet for an open invoice and marks it paid, inside tx.
   Status settleFromWallet(store::Tx& tx, const std::string& ws, const std::string& invoice_id,
                           int64_t total, const std::string& paid_with, int64_t now);
@@ -175,10 +216,11 @@ class BillingService {
                        const std::string& subject, const std::string& text, int64_t now);
   Result<Json> subscriptionJson(store::Tx& tx, const std::string& ws);
   Result<bool> renewOne(const std::string& sub_id, int64_t now, RenewalReport& report);
-  Status retryOne(const std::string& sub_id, int64_t now, RenewalReport& report);
+  Status retryOne(const std::string& sub_id, int64_t now, RenewalReport& report,
+                  bool off_session = true);
   // topUp without the access check when check_access is false (the automatic top-up).
   Result<TopUpResult> topUpAs(const Principal& p, const std::string& ws, int64_t amount,
-                              const std::string& pm, bool check_access);
+                              const std::string& pm, bool check_access, const CardUse& use = {});
   // Purchased domains with autorenew at expiry (domain_renewals.cpp).
   Status renewDomains(int64_t now, RenewalReport& report);
   // E-mails owner/billing 30 and 7 days before a purchased domain's expiry, once each

@@ -208,29 +208,34 @@ TEST_P(BillingTest, CardFirstRetryPaysFromAnEarlierCardPaymentInsteadOfChargingT
     return r.ok() ? *r : std::string();
   };
   ctx_->settings.billing.wallet_first = false;
-  subscribe("starter");  // tok_visa pays the first period
-  ASSERT_TRUE(
-      db_->run(store::TxMode::kWrite,
-               [&](store::Tx& tx) -> Status {
-                 MJ_TRY(tx.exec("UPDATE subscriptions SET payment_method = 'tok_3ds_required'"));
-                 return {};
-               })
-          .ok());
+  subscribe("starter");  // tok_visa pays the first period (and is saved on the customer)
+  // A card whose bank always wants the cardholder: saved, but off-session charges decline.
+  auto saved = service_->replaceSavedCard(owner_, "ws_1", "tok_authenticationRequired");
+  ASSERT_TRUE(saved.ok()) << saved.error().message;
+  ASSERT_EQ(saved->status, 200);
   clock_.setSeconds(parseRfc3339("2026-01-01T00:00:00Z"));
-  ASSERT_EQ(service_->runRenewals()->failed, 1);  // 3-D Secure needed
+  ASSERT_EQ(service_->runRenewals()->failed, 1);  // authentication_required off-session
   std::string inv = text("SELECT id FROM invoices WHERE reason = 'subscription_cycle'");
-  std::string pay = text("SELECT id FROM payments WHERE invoice_id = ?", {inv});
+  EXPECT_EQ(text("SELECT failure_code FROM payments WHERE invoice_id = ?", {inv}),
+            "authentication_required");
+  std::string notice = text(
+      "SELECT body_text FROM outbox WHERE kind = 'billing_payment_failed' ORDER BY "
+      "created_at DESC LIMIT 1");
+  EXPECT_NE(notice.find("asks the cardholder to confirm"), std::string::npos) << notice;
+  // The customer pays on-session with a 3-D Secure card: it needs the confirm step (402).
+  auto retry =
+      service_->changeSubscription(owner_, "ws_1", {"starter", std::nullopt, "tok_3ds_required"});
+  ASSERT_FALSE(retry.ok());
+  std::string pay =
+      text("SELECT id FROM payments WHERE invoice_id = ? AND status = 'requires_action'", {inv});
+  ASSERT_FALSE(pay.empty());
   ASSERT_TRUE(service_->confirmTopUp(owner_, "ws_1", pay).ok());  // the customer confirms
   EXPECT_EQ(balance(), 3900);
-  ASSERT_TRUE(db_->run(store::TxMode::kWrite,
-                       [&](store::Tx& tx) -> Status {
-                         MJ_TRY(tx.exec("UPDATE subscriptions SET payment_method = 'tok_visa'"));
-                         return {};
-                       })
-                  .ok());
-  clock_.setSeconds(parseRfc3339("2026-01-02T00:00:00Z"));
+  clock_.setSeconds(parseRfc3339("2026-01-03T00:00:00Z"));
   EXPECT_EQ(service_->runRenewals()->recovered, 1);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM payments WHERE invoice_id = ?", {inv}), 1);  // once
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM payments WHERE invoice_id = ? AND status = 'succeeded'", {inv}),
+      1);  // once
   EXPECT_EQ(balance(), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM invoices WHERE id = ? AND status = 'paid'", {inv}), 1);
 }

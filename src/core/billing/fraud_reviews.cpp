@@ -76,8 +76,21 @@ Result<Json> BillingService::decideFraudReview(const Principal& p, const std::st
     return Held{row->text(1), row->text(2), row->text(11), row->integer(9)};
   }));
   if (approve) {
-    auto charged = provider_.charge({held.ws, held.pm, held.amount, ctx_.settings.billing.currency,
-                                     "MailJuke top_up", held.pay});
+    // A held automatic top-up names the saved card: charged off-session on the customer (the
+    // customer is not present when an operator approves).
+    MJ_TRY_ASSIGN(auto saved, ctx_.db.read<std::optional<store::Row>>([&](store::Tx& tx) {
+      return tx.queryOne(
+          "SELECT customer_ref FROM billing_customers WHERE workspace_id = ? AND "
+          "provider = ? AND payment_method = ?",
+          {held.ws, provider_.name(), held.pm});
+    }));
+    ChargeRequest req{held.ws,           held.pm, held.amount, ctx_.settings.billing.currency,
+                      "MailJuke top_up", held.pay};
+    if (saved) {
+      req.customer = saved->text(0);
+      req.off_session = true;
+    }
+    auto charged = provider_.charge(req);
     if (!charged.ok()) {
       // The provider could not be reached: the payment is failed, not left held (a late
       // webhook for it still credits it once, see webhooks.cpp); the operator sees the error.

@@ -153,7 +153,8 @@ Result<bool> BillingService::renewOne(const std::string& id, int64_t now, Renewa
                 "current_period_start + ?, updated_at = ? WHERE id = ?",
                 {s.retry_hours.front() * 3600, now, id}));
     return notifyBilling(tx, step.ws, "billing_payment_failed", "Your payment failed",
-                         "We could not collect the renewal of your subscription (" + failure +
+                         "We could not collect the renewal of your subscription (" +
+                             failureAdvice(failure, false) +
                              "). We will try again; to avoid interruption, top up the wallet or "
                              "update the payment method. New mailboxes and domains are paused "
                              "until it is paid.",
@@ -162,7 +163,8 @@ Result<bool> BillingService::renewOne(const std::string& id, int64_t now, Renewa
   return true;
 }
 
-Status BillingService::retryOne(const std::string& id, int64_t now, RenewalReport& report) {
+Status BillingService::retryOne(const std::string& id, int64_t now, RenewalReport& report,
+                                bool off_session) {
   const auto& s = ctx_.settings.billing;
   MJ_TRY_ASSIGN(auto row, ctx_.db.read<std::optional<store::Row>>([&](store::Tx& tx) {
     return tx.queryOne(
@@ -175,7 +177,8 @@ Status BillingService::retryOne(const std::string& id, int64_t now, RenewalRepor
   }));
   if (!row) return {};
   std::string ws = row->text(0), failure;
-  MJ_TRY_ASSIGN(bool paid, payInvoice(ws, row->text(3), row->integer(4), row->optText(1), failure));
+  MJ_TRY_ASSIGN(bool paid, payInvoice(ws, row->text(3), row->integer(4), row->optText(1), failure,
+                                      off_session));
   return ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
     if (paid) {
       ++report.recovered;
@@ -196,7 +199,7 @@ Status BillingService::retryOne(const std::string& id, int64_t now, RenewalRepor
       MJ_TRY(markClosed(tx, row->text(3), "uncollectible", now));
       return notifyBilling(tx, ws, "billing_canceled", "Your subscription was canceled",
                            "We could not collect the open invoice after " + std::to_string(tries) +
-                               " attempts (" + failure +
+                               " attempts (" + failureAdvice(failure, false) +
                                "), so the subscription was canceled. Existing data is kept; "
                                "subscribe again to lift the trial limits.",
                            now);
@@ -209,7 +212,7 @@ Status BillingService::retryOne(const std::string& id, int64_t now, RenewalRepor
                          "Attempt " + std::to_string(tries + 1) +
                              " to collect the open invoice "
                              "failed (" +
-                             failure + "). We will try again.",
+                             failureAdvice(failure, false) + "). We will try again.",
                          now);
   });
 }

@@ -16,6 +16,57 @@ std::string str(const Json& j, const char* key) {
                                                                 : std::string();
 }
 
+// An intent's payment_method: an id, or the object when expanded; `fallback` when absent.
+std::string paymentMethodId(const Json& intent, const std::string& fallback) {
+  if (!intent.is_object() || !intent.contains("payment_method")) return fallback;
+  const Json& pm = intent["payment_method"];
+  std::string id = pm.is_string() ? pm.get<std::string>() : str(pm, "id");
+  return id.empty() ? fallback : id;
+}
+
+// A SetupIntent answer (or its error) → saved | requires_action | declined, with the card's
+// brand, last4 and country when payment_method was expanded.
+SavedCard setupOutcome(const StripeAnswer& answer, const std::string& payment_method) {
+  SavedCard out;
+  const Json& o = answer.object;
+  out.provider_ref = str(o, "id");
+  if (answer.kind != StripeAnswer::Kind::kOk) {
+    out.status = "declined";
+    out.failure_code = answer.code.empty() ? "setup_failed" : answer.code;
+    return out;
+  }
+  std::string status = str(o, "status");
+  out.payment_method = paymentMethodId(o, payment_method);
+  if (o.contains("payment_method") && o["payment_method"].is_object()) {
+    const Json& pm = o["payment_method"];
+    if (pm.contains("card") && pm["card"].is_object()) {
+      out.brand = str(pm["card"], "brand");
+      out.last4 = str(pm["card"], "last4");
+      out.country = str(pm["card"], "country");
+      for (auto& ch : out.country)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      if (out.brand.size() > 32) out.brand.clear();
+      if (out.last4.size() > 4) out.last4.clear();
+      if (out.country.size() != 2) out.country.clear();
+    }
+  }
+  if (status == "succeeded") {
+    out.status = "saved";
+  } else if (status == "requires_action" || status == "requires_confirmation" ||
+             status == "processing") {
+    out.status = "requires_action";
+  } else {
+    out.status = "declined";
+    if (o.contains("last_setup_error") && o["last_setup_error"].is_object()) {
+      out.failure_code = str(o["last_setup_error"], "decline_code");
+      if (out.failure_code.empty()) out.failure_code = str(o["last_setup_error"], "code");
+    }
+    if (out.failure_code.empty()) out.failure_code = status.empty() ? "setup_failed" : status;
+    if (out.failure_code.size() > 64) out.failure_code.resize(64);
+  }
+  return out;
+}
+
 class StripeProvider final : public PaymentProvider {
  public:
   StripeProvider(StripeConfig config, StripeTransport transport)
@@ -26,19 +77,47 @@ class StripeProvider final : public PaymentProvider {
   std::string name() const override { return "stripe"; }
 
   Result<ChargeOutcome> charge(const ChargeRequest& r) override {
-    MJ_TRY_ASSIGN(auto answer, send("POST", "/v1/payment_intents",
-                                    {{"amount", std::to_string(r.amount)},
-                                     {"currency", toLowerAscii(r.currency)},
-                                     {"payment_method", r.payment_method},
-                                     {"payment_method_types[]", "card"},
-                                     {"confirm", "true"},
-                                     {"description", r.description},
-                                     {"metadata[mailjuke_payment]", r.idempotency_key},
-                                     {"metadata[workspace]", r.workspace_id}},
-                                    r.idempotency_key));
-    if (answer.kind == StripeAnswer::Kind::kOk) return intentOutcome(answer.object);
+    MJ_TRY_ASSIGN(auto answer,
+                  send("POST", "/v1/payment_intents", chargeForm(r), r.idempotency_key));
+    if (answer.kind == StripeAnswer::Kind::kOk) {
+      ChargeOutcome out = intentOutcome(answer.object);
+      if (r.save_for_future && out.status == "succeeded")
+        out.saved_payment_method = paymentMethodId(answer.object, r.payment_method);
+      return out;
+    }
     return ChargeOutcome{"declined", str(answer.object, "id"),
-                         answer.code.empty() ? "card_declined" : answer.code};
+                         answer.code.empty() ? "card_declined" : answer.code, ""};
+  }
+
+  // POST /v1/customers name, email, metadata[workspace_id]; the key is derived from the
+  // workspace, so a retry within Stripe's key lifetime gets the same customer.
+  Result<std::string> createCustomer(const CustomerRequest& r) override {
+    std::vector<std::pair<std::string, std::string>> form;
+    if (!r.name.empty()) form.push_back({"name", r.name});
+    if (!r.email.empty()) form.push_back({"email", r.email});
+    form.push_back({"metadata[workspace_id]", r.workspace_id});
+    MJ_TRY_ASSIGN(auto answer, send("POST", "/v1/customers", form, r.idempotency_key));
+    std::string id = str(answer.object, "id");
+    if (answer.kind != StripeAnswer::Kind::kOk || !id.starts_with("cus_"))
+      return Error::make(ErrorCode::kUnavailable,
+                         "Stripe did not create a customer (" +
+                             (answer.code.empty() ? answer.message : answer.code) + ")");
+    return id;
+  }
+
+  Result<SavedCard> saveCard(const SaveCardRequest& r) override {
+    MJ_TRY_ASSIGN(auto answer, send("POST", "/v1/setup_intents", setupForm(r), r.idempotency_key));
+    return setupOutcome(answer, r.payment_method);
+  }
+
+  Result<SavedCard> confirmSavedCard(const std::string& provider_ref) override {
+    if (!provider_ref.starts_with("seti_") ||
+        provider_ref.find_first_of("/?#%&") != std::string::npos)
+      return Error::invalid("setup", "no Stripe SetupIntent to confirm");
+    MJ_TRY_ASSIGN(
+        auto answer,
+        send("GET", "/v1/setup_intents/" + provider_ref + "?expand%5B%5D=payment_method", {}, ""));
+    return setupOutcome(answer, "");
   }
 
   Result<ChargeOutcome> confirm(const std::string& provider_ref) override {
@@ -138,6 +217,29 @@ class StripeProvider final : public PaymentProvider {
 };
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> chargeForm(const ChargeRequest& r) {
+  std::vector<std::pair<std::string, std::string>> form = {{"amount", std::to_string(r.amount)},
+                                                           {"currency", toLowerAscii(r.currency)},
+                                                           {"payment_method", r.payment_method},
+                                                           {"payment_method_types[]", "card"},
+                                                           {"confirm", "true"}};
+  if (!r.customer.empty()) form.push_back({"customer", r.customer});
+  if (r.off_session)
+    form.push_back({"off_session", "true"});
+  else if (r.save_for_future)
+    form.push_back({"setup_future_usage", "off_session"});
+  form.push_back({"description", r.description});
+  form.push_back({"metadata[mailjuke_payment]", r.idempotency_key});
+  form.push_back({"metadata[workspace]", r.workspace_id});
+  return form;
+}
+
+std::vector<std::pair<std::string, std::string>> setupForm(const SaveCardRequest& r) {
+  return {{"customer", r.customer},           {"payment_method", r.payment_method},
+          {"payment_method_types[]", "card"}, {"confirm", "true"},
+          {"usage", "off_session"},           {"expand[]", "payment_method"}};
+}
 
 std::string formEncode(const std::vector<std::pair<std::string, std::string>>& fields) {
   std::string out;

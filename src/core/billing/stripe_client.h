@@ -10,6 +10,13 @@
 //   confirm: GET  {api_base}/v1/payment_intents/{id} → the same mapping; requires_payment_method
 //            after authentication means declined
 //   refund : POST {api_base}/v1/refunds payment_intent, amount, metadata[mailjuke_refund]
+//   customer: POST {api_base}/v1/customers name, email, metadata[workspace_id]
+//            (Idempotency-Key mj-customer-{workspace})
+//   saveCard: POST {api_base}/v1/setup_intents customer, payment_method, confirm=true,
+//            usage=off_session → saved | requires_action (confirmSavedCard: GET the
+//            SetupIntent again) | declined
+//   charges name the customer; off-session ones add off_session=true, on-session ones that
+//   save the card setup_future_usage=off_session.
 //
 // 5xx, 429, 409 (a concurrent request with the key) and transport failures (timeouts, refused
 // connections, TLS errors) are retried with the same Idempotency-Key (Stripe then answers the
@@ -72,6 +79,13 @@ struct StripeAnswer {
   std::string message;  // error message (for logs and our error text)
 };
 StripeAnswer classifyStripeAnswer(int http_status, std::string_view body);
+
+// The form of POST /v1/payment_intents: customer when given; off_session=true (a charge
+// nobody is present for), else setup_future_usage=off_session when the card is to be saved.
+std::vector<std::pair<std::string, std::string>> chargeForm(const ChargeRequest& r);
+// The form of POST /v1/setup_intents: customer, payment_method, confirm=true,
+// usage=off_session, expand[]=payment_method (to learn brand, last4, country).
+std::vector<std::pair<std::string, std::string>> setupForm(const SaveCardRequest& r);
 
 // A PaymentIntent object → our outcome (succeeded, requires_action, processing, declined).
 ChargeOutcome intentOutcome(const Json& intent);

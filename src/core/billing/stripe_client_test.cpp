@@ -184,3 +184,120 @@ TEST(StripeAnswer, ClassifiesOddBodies) {
 
 }  // namespace
 }  // namespace mailjuke::core::billing
+
+namespace mailjuke::core::billing {
+namespace {
+
+TEST(StripeSavedCards, OffSessionChargeNamesTheCustomer) {
+  FakeStripe s;
+  s.answers.push_back(StripeHttpResponse{200, R"({"id":"pi_1","status":"succeeded"})"});
+  ChargeRequest r{"ws_1", "pm_saved", 3900, "USD", "MailJuke invoice", "pay_9"};
+  r.customer = "cus_1";
+  r.off_session = true;
+  r.save_for_future = true;  // ignored off-session: the card is saved already
+  auto out = s.provider()->charge(r);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->status, "succeeded");
+  ASSERT_EQ(s.seen.size(), 1u);
+  EXPECT_EQ(s.seen[0].body,
+            "amount=3900&currency=usd&payment_method=pm_saved&payment_method_types%5B%5D=card&"
+            "confirm=true&customer=cus_1&off_session=true&description=MailJuke%20invoice&"
+            "metadata%5Bmailjuke_payment%5D=pay_9&metadata%5Bworkspace%5D=ws_1");
+}
+
+TEST(StripeSavedCards, OnSessionChargeSavesTheCardForLater) {
+  FakeStripe s;
+  s.answers.push_back(StripeHttpResponse{
+      200, R"({"id":"pi_2","status":"succeeded","payment_method":"pm_card_visa"})"});
+  ChargeRequest r{"ws_1", "pm_card_visa", 3900, "USD", "MailJuke invoice", "pay_8"};
+  r.customer = "cus_1";
+  r.save_for_future = true;
+  auto out = s.provider()->charge(r);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->saved_payment_method, "pm_card_visa");
+  EXPECT_NE(s.seen[0].body.find("&customer=cus_1&setup_future_usage=off_session&"),
+            std::string::npos)
+      << s.seen[0].body;
+  EXPECT_EQ(s.seen[0].body.find("off_session=true"), std::string::npos);
+}
+
+TEST(StripeSavedCards, AuthenticationRequiredOffSessionIsADecline) {
+  FakeStripe s;
+  s.answers.push_back(StripeHttpResponse{402, R"({"error":{"type":"card_error",
+      "code":"authentication_required","decline_code":"authentication_required",
+      "payment_intent":{"id":"pi_3","status":"requires_payment_method"}}})"});
+  ChargeRequest r{"ws_1", "pm_saved", 3900, "USD", "MailJuke invoice", "pay_7"};
+  r.customer = "cus_1";
+  r.off_session = true;
+  auto out = s.provider()->charge(r);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->status, "declined");
+  EXPECT_EQ(out->failure_code, "authentication_required");
+  EXPECT_EQ(out->provider_ref, "pi_3");
+}
+
+TEST(StripeSavedCards, CustomerIsCreatedWithAKeyFromTheWorkspace) {
+  FakeStripe s;
+  s.answers.push_back(StripeHttpResponse{200, R"({"id":"cus_42","object":"customer"})"});
+  auto out =
+      s.provider()->createCustomer({"ws_1", "Acme & Co", "bill@acme.test", "mj-customer-ws_1"});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(*out, "cus_42");
+  const auto& r = s.seen[0];
+  EXPECT_EQ(r.url, "https://stripe.test/v1/customers");
+  EXPECT_EQ(header(r, "Idempotency-Key"), "mj-customer-ws_1");
+  EXPECT_EQ(r.body, "name=Acme%20%26%20Co&email=bill%40acme.test&metadata%5Bworkspace_id%5D=ws_1");
+  // Not a customer in the answer: an error, never an empty id.
+  FakeStripe t;
+  t.answers.push_back(StripeHttpResponse{200, R"({"id":"x"})"});
+  EXPECT_FALSE(t.provider()->createCustomer({"ws_1", "", "", "k"}).ok());
+}
+
+TEST(StripeSavedCards, SetupIntentSavesAndReportsTheCard) {
+  FakeStripe s;
+  s.answers.push_back(StripeHttpResponse{200, R"({"id":"seti_1","status":"succeeded",
+      "payment_method":{"id":"pm_card_visa","card":{"brand":"visa","last4":"4242","country":"de"}}})"});
+  auto out = s.provider()->saveCard({"cus_1", "pm_card_visa", "seti_key"});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->status, "saved");
+  EXPECT_EQ(out->payment_method, "pm_card_visa");
+  EXPECT_EQ(out->brand, "visa");
+  EXPECT_EQ(out->last4, "4242");
+  EXPECT_EQ(out->country, "DE");
+  const auto& r = s.seen[0];
+  EXPECT_EQ(r.url, "https://stripe.test/v1/setup_intents");
+  EXPECT_EQ(header(r, "Idempotency-Key"), "seti_key");
+  EXPECT_EQ(r.body,
+            "customer=cus_1&payment_method=pm_card_visa&payment_method_types%5B%5D=card&"
+            "confirm=true&usage=off_session&expand%5B%5D=payment_method");
+}
+
+TEST(StripeSavedCards, SetupIntentNeedingActionThenConfirmedOrDeclined) {
+  FakeStripe s;
+  s.answers.push_back(StripeHttpResponse{
+      200, R"({"id":"seti_2","status":"requires_action","payment_method":"pm_3ds"})"});
+  s.answers.push_back(StripeHttpResponse{
+      200, R"({"id":"seti_2","status":"succeeded","payment_method":{"id":"pm_3ds"}})"});
+  s.answers.push_back(StripeHttpResponse{402, R"({"error":{"type":"card_error",
+      "code":"card_declined","decline_code":"do_not_honor","setup_intent":{"id":"seti_3"}}})"});
+  auto p = s.provider();
+  auto out = p->saveCard({"cus_1", "pm_3ds", "k1"});
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->status, "requires_action");
+  EXPECT_EQ(out->provider_ref, "seti_2");
+  auto confirmed = p->confirmSavedCard("seti_2");
+  ASSERT_TRUE(confirmed.ok());
+  EXPECT_EQ(confirmed->status, "saved");
+  EXPECT_EQ(confirmed->payment_method, "pm_3ds");
+  EXPECT_EQ(s.seen[1].method, "GET");
+  EXPECT_EQ(s.seen[1].url,
+            "https://stripe.test/v1/setup_intents/seti_2?expand%5B%5D=payment_method");
+  auto declined = p->saveCard({"cus_1", "pm_bad", "k2"});
+  ASSERT_TRUE(declined.ok());
+  EXPECT_EQ(declined->status, "declined");
+  EXPECT_EQ(declined->failure_code, "do_not_honor");
+  EXPECT_FALSE(p->confirmSavedCard("seti_2/../x").ok());
+}
+
+}  // namespace
+}  // namespace mailjuke::core::billing

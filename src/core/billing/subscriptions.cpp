@@ -119,6 +119,23 @@ Result<Json> BillingService::subscriptionJson(store::Tx& tx, const std::string& 
               {"usage", usage}};
 }
 
+namespace {
+
+// A card given with the subscription that could not be saved for the renewals: nothing changed.
+Error cardNotSaved(const SavedCard& saved) {
+  Error e = Error::make(
+      ErrorCode::kPaymentRequired,
+      saved.status == "requires_action"
+          ? std::string("the card needs the customer's confirmation before it can pay the "
+                        "renewals: save it with PUT …/billing/payment-method, confirm it, then "
+                        "try again")
+          : "the card could not be saved for the renewals (" + saved.failure_code + ")");
+  e.fields.push_back({"payment_method", e.message});
+  return e;
+}
+
+}  // namespace
+
 Result<Json> BillingService::subscription(const Principal& p, const std::string& ws) {
   return ctx_.db.read<Json>([&](store::Tx& tx) -> Result<Json> {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingRead));
@@ -229,6 +246,12 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
     return ctx_.db.read<Json>([&](store::Tx& tx) { return subscriptionJson(tx, ws); });
   }
   if (plan_.action == "resume" || plan_.action == "retry") {
+    if (plan_.action == "resume" && in.payment_method) {
+      // A new card for the next renewals: saved on the customer first (SetupIntent).
+      MJ_TRY_ASSIGN(auto saved, saveCardFor(ws, *in.payment_method));
+      if (saved.status != "saved") return cardNotSaved(saved);
+      pm = saved.payment_method;
+    }
     MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
       MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingManage));
       MJ_TRY(
@@ -242,7 +265,9 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
     }));
     if (plan_.action == "retry") {
       RenewalReport report;
-      MJ_TRY(retryOne(plan_.sub->id, now, report));
+      // The customer is here: a new card is charged on-session (and saved), else the saved
+      // card off-session.
+      MJ_TRY(retryOne(plan_.sub->id, now, report, !in.payment_method));
       if (!report.recovered)
         return Error::make(ErrorCode::kPaymentRequired,
                            "the open invoice could not be paid: top up the wallet or use "
@@ -250,14 +275,35 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
     }
     return ctx_.db.read<Json>([&](store::Tx& tx) { return subscriptionJson(tx, ws); });
   }
-  // create | change: collect the money first when a card pays (it lands in the wallet).
+  // create | change: collect the money first when a card pays (it lands in the wallet); the
+  // card is saved on the workspace's customer for the renewals (setup_future_usage). A card
+  // given while the wallet pays is saved through a SetupIntent.
+  if (plan_.pays_with != "card" && in.payment_method) {
+    MJ_TRY_ASSIGN(auto saved, saveCardFor(ws, *in.payment_method));
+    if (saved.status != "saved") return cardNotSaved(saved);
+    pm = saved.payment_method;
+  }
   if (plan_.pays_with == "card") {
     if (!pm)
       return Error::make(ErrorCode::kPaymentRequired,
                          "the wallet holds " + std::to_string(plan_.balance) + " of " +
                              std::to_string(plan_.total) +
                              " needed: send a payment_method or top up the wallet");
-    MJ_TRY_ASSIGN(auto card, chargeCard(ws, plan_.total, *pm, "invoice", std::nullopt));
+    CardUse use;
+    if (pm == in.payment_method) {  // a new card: charged on the customer and saved
+      MJ_TRY_ASSIGN(use.customer, ensureCustomer(ws));
+      use.save = true;
+    } else {  // the subscription's saved card
+      std::string failure, saved_pm;
+      MJ_TRY_ASSIGN(auto off, offSessionCard(ws, pm, saved_pm, failure));
+      if (off) {
+        use = *off;
+        use.off_session = false;  // the customer is here: on-session with the saved card
+        pm = saved_pm;
+      }
+    }
+    MJ_TRY_ASSIGN(auto card, chargeCard(ws, plan_.total, *pm, "invoice", std::nullopt, use));
+    if (!card.saved_payment_method.empty()) pm = card.saved_payment_method;
     if (card.status != "succeeded") {
       Error e = Error::make(ErrorCode::kPaymentRequired,
                             card.status == "requires_action"

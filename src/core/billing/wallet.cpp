@@ -69,10 +69,11 @@ Status BillingService::creditPayment(store::Tx& tx, const std::string& pay, int6
 
 Result<BillingService::CardPayment> BillingService::chargeCard(
     const std::string& ws, int64_t amount, const std::string& pm, const std::string& purpose,
-    const std::optional<std::string>& invoice_id) {
+    const std::optional<std::string>& invoice_id, const CardUse& use) {
   const std::string& cur = ctx_.settings.billing.currency;
   std::string pay = newId("pay");
-  auto charged = provider_.charge({ws, pm, amount, cur, "MailJuke " + purpose, pay});
+  auto charged = provider_.charge({ws, pm, amount, cur, "MailJuke " + purpose, pay, use.customer,
+                                   use.save && !use.off_session, use.off_session});
   int64_t now = ctx_.clock.nowSeconds();
   if (!charged.ok()) {
     // The provider could not be reached: nothing is credited. The row stays (failed) so that a
@@ -106,10 +107,16 @@ Result<BillingService::CardPayment> BillingService::chargeCard(
          outcome.failure_code.empty() ? store::Value(nullptr) : store::Value(outcome.failure_code),
          now, now, store::nullable(provider_status)}));
     if (status == "succeeded") MJ_TRY(creditPayment(tx, pay, now));
+    if (status == "succeeded" && !outcome.saved_payment_method.empty()) {
+      SavedCard card;
+      card.status = "saved";
+      card.payment_method = outcome.saved_payment_method;
+      MJ_TRY(storeSavedCard(tx, ws, card, now));
+    }
     return {};
   }));
   return CardPayment{pay, outcome.status == "processing" ? "processing" : status,
-                     outcome.failure_code};
+                     outcome.failure_code, outcome.saved_payment_method};
 }
 
 Status BillingService::settleFromWallet(store::Tx& tx, const std::string& ws,
@@ -128,7 +135,7 @@ Status BillingService::settleFromWallet(store::Tx& tx, const std::string& ws,
 
 Result<bool> BillingService::payInvoice(const std::string& ws, const std::string& inv,
                                         int64_t total, const std::optional<std::string>& pm,
-                                        std::string& failure) {
+                                        std::string& failure, bool off_session) {
   const auto& s = ctx_.settings.billing;
   int64_t now = ctx_.clock.nowSeconds();
   if (total <= 0) {
@@ -175,7 +182,19 @@ Result<bool> BillingService::payInvoice(const std::string& ws, const std::string
       if (paid) return true;  // else the credit was spent since: a new charge is due
     }
   }
-  MJ_TRY_ASSIGN(auto card, chargeCard(ws, total, *pm, "invoice", inv));
+  // Off-session (the renewal job): the saved card on the customer. On-session (the customer
+  // pays a past-due invoice): the card given, saved for the next renewals when it succeeds.
+  std::string charge_pm = *pm;
+  CardUse use;
+  if (off_session) {
+    MJ_TRY_ASSIGN(auto off, offSessionCard(ws, pm, charge_pm, failure));
+    if (!off) return false;
+    use = *off;
+  } else {
+    MJ_TRY_ASSIGN(use.customer, ensureCustomer(ws));
+    use.save = true;
+  }
+  MJ_TRY_ASSIGN(auto card, chargeCard(ws, total, charge_pm, "invoice", inv, use));
   if (card.status != "succeeded") {
     failure = card.status == "requires_action" ? "authentication_required"
               : card.status == "processing"    ? "payment_processing"
@@ -219,12 +238,12 @@ Result<Json> BillingService::wallet(const Principal& p, const std::string& ws,
 
 Result<TopUpResult> BillingService::topUp(const Principal& p, const std::string& ws, int64_t amount,
                                           const std::string& pm) {
-  return topUpAs(p, ws, amount, pm, true);
+  return topUpAs(p, ws, amount, pm, true, {});
 }
 
 Result<TopUpResult> BillingService::topUpAs(const Principal& p, const std::string& ws,
                                             int64_t amount, const std::string& pm,
-                                            bool check_access) {
+                                            bool check_access, const CardUse& use) {
   const auto& s = ctx_.settings.billing;
   if (amount < s.min_top_up || amount > s.max_top_up)
     return Error::invalid("amount", "must be between " + std::to_string(s.min_top_up) + " and " +
@@ -280,7 +299,7 @@ Result<TopUpResult> BillingService::topUpAs(const Principal& p, const std::strin
         return std::optional<Json>(j);
       }));
   if (held) return TopUpResult{202, *held};
-  MJ_TRY_ASSIGN(auto card, chargeCard(ws, amount, pm, "top_up", std::nullopt));
+  MJ_TRY_ASSIGN(auto card, chargeCard(ws, amount, pm, "top_up", std::nullopt, use));
   MJ_TRY_ASSIGN(Json body, ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
     MJ_TRY_ASSIGN(auto row, tx.queryOne(std::string("SELECT ") + kPaymentColumns +
                                             " FROM payments WHERE id = ?",

@@ -171,8 +171,8 @@ Status purgeWorkspace(store::Tx& tx, const std::string& ws, int64_t now) {
               {ws}));
   MJ_TRY(tx.exec("DELETE FROM mailboxes WHERE workspace_id = ?", {ws}));
   MJ_TRY(tx.exec("DELETE FROM domains WHERE workspace_id = ?", {ws}));
-  for (const char* table :
-       {"jobs", "memberships", "invitations", "api_keys", "audit_events", "wallet_auto_top_ups"})
+  for (const char* table : {"jobs", "memberships", "invitations", "api_keys", "audit_events",
+                            "wallet_auto_top_ups", "billing_customers"})
     MJ_TRY(tx.exec(std::string("DELETE FROM ") + table + " WHERE workspace_id = ?", {ws}));
   MJ_TRY(tx.exec("UPDATE zone_state SET version = version + 1"));
   MJ_TRY(tx.exec("UPDATE mailbox_state SET version = version + 1"));

@@ -112,6 +112,7 @@ Result<int64_t> purgeWorkspaceBooks(store::Tx& tx, const std::string& ws, int64_
   MJ_TRY(run("DELETE FROM subscriptions WHERE workspace_id = ?"));
   MJ_TRY(run("DELETE FROM billing_details WHERE workspace_id = ?"));
   MJ_TRY(run("DELETE FROM wallet_auto_top_ups WHERE workspace_id = ?"));
+  MJ_TRY(run("DELETE FROM billing_customers WHERE workspace_id = ?"));
   // Whole transactions: the workspace's own and any other that moved money on its wallets.
   MJ_TRY_ASSIGN(auto txs, tx.query("SELECT id FROM ledger_transactions WHERE workspace_id = ? "
                                    "UNION SELECT e.transaction_id FROM ledger_entries e JOIN "

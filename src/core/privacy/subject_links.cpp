@@ -55,6 +55,8 @@ const std::vector<Unlinked>& unlinkedTables() {
       {"credit_note_lines",
        "the workspace's books (immutable once issued), kept for the legal period"},
       {"wallet_auto_top_ups", "the workspace's payment settings; the card token names nobody"},
+      {"billing_customers",
+       "the workspace's customer at the payment provider and its saved card (names nobody)"},
       {"refunds",
        "the workspace's books (with its payments), kept restricted for the legal period"},
       {"privacy_request_events", "read through the person's privacy requests"},

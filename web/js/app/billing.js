@@ -1,5 +1,5 @@
-// Billing (API.md §Billing): plan and usage, plan change with proration preview, wallet and
-// ledger, top-up (Idempotency-Key), auto top-up settings, invoices and credit notes with PDF
+// Billing (API.md §Billing): plan and usage, plan change with proration preview, the card saved
+// for renewals and auto top-ups, wallet and ledger, top-up (Idempotency-Key), auto top-up settings, invoices and credit notes with PDF
 // links, billing details.
 import { html, useState } from "../lib.js";
 import { get, put, post, del, apiHas, getIf, idempotencyKey } from "../api.js";
@@ -11,7 +11,7 @@ export function Billing({ ws }) {
     <${Loaded} data=${has} error=${err}>
       ${(h) => !h
         ? html`<${Empty}>Billing is not enabled on this server yet.<//>`
-        : html`<${Subscription} ws=${ws} /><${Wallet} ws=${ws} /><${Invoices} ws=${ws} /><${CreditNotes} ws=${ws} /><${Details} ws=${ws} />`}
+        : html`<${Subscription} ws=${ws} /><${SavedCard} ws=${ws} /><${Wallet} ws=${ws} /><${Invoices} ws=${ws} /><${CreditNotes} ws=${ws} /><${Details} ws=${ws} />`}
     <//>`;
 }
 
@@ -131,24 +131,62 @@ function Invoices({ ws }) {
   </section>`;
 }
 
+// The card renewals and automatic top-ups charge while nobody is at the keyboard (off-session).
+function SavedCard({ ws }) {
+  const [card, err, reload] = useLoad(() => get(`workspaces/${ws}/billing/payment-method`).catch((e) => (e.status === 404 ? null : Promise.reject(e))), [ws]);
+  const [method, setMethod] = useState("tok_visa");
+  const [msg, setMsg] = useState("");
+  const s = useSubmit(async () => {
+    setMsg("");
+    const r = await put(`workspaces/${ws}/billing/payment-method`, { payment_method: method });
+    setMsg(r.status === "saved" ? "Card saved for automatic payments." : "The bank asks you to confirm this card.");
+    reload();
+  });
+  const c = useSubmit(async () => {
+    setMsg("");
+    const r = await post(`workspaces/${ws}/billing/payment-method/confirm`, {});
+    setMsg(r.status === "saved" ? "Card confirmed and saved." : "Still waiting for the confirmation.");
+    reload();
+  });
+  if (card === null) return null;  // not on this server
+  const label = (x) => [x.brand ? x.brand[0].toUpperCase() + x.brand.slice(1) : "Card", x.last4 && `ending ${x.last4}`, x.country && `(${x.country})`].filter(Boolean).join(" ");
+  return html`<section class="card" aria-labelledby="card-h"><h2 id="card-h">Saved card</h2>
+    <p class="hint">Renewals and automatic top-ups charge this card without you being there.</p>
+    <${Loaded} data=${card} error=${err}>
+      ${(x) => html`<p data-testid="saved-card">${x.payment_method ? html`<strong>${label(x)}</strong>${x.saved_at ? ` · saved ${day(x.saved_at)}` : ""}` : "No card saved yet."}</p>
+        ${x.pending && html`<${Notice} kind="warn">A new card waits for your confirmation.
+          <button class="btn" type="button" onClick=${c.run} disabled=${c.busy}>Confirm card</button><//>`}`}
+    <//>
+    <form class="inline-form" onSubmit=${s.run} novalidate aria-label="Replace saved card">
+      <${Select} label="New card" name="saved_payment_method" value=${method} onChange=${setMethod} error=${s.fieldError("payment_method")}
+        options=${[["tok_visa", "Visa ending 4242 (test)"], ["tok_de", "German Visa (test)"], ["tok_3ds_required", "3-D Secure card (test)"], ["tok_authenticationRequired", "Card always asking the cardholder (test)"], ["tok_chargeDeclined", "Card whose charges decline (test)"]]} />
+      <button class="btn" disabled=${s.busy}>Replace card</button>
+    </form>
+    <${FormError} error=${s.error || c.error} fields=${["payment_method"]} />
+    ${msg && html`<p class="good" role="status">${msg}</p>`}
+  </section>`;
+}
+
 // Minor units (or a money object) → the dollars shown in an input.
 const dollars = (m) => (m == null ? "" : String((typeof m === "object" ? m.amount : m) / 100));
 
 function AutoTopUp({ ws, a, onSaved }) {
-  const [f, setF] = useState({ enabled: !!a.enabled, threshold: dollars(a.threshold) || "10", amount: dollars(a.amount) || "50", payment_method: a.payment_method || "tok_visa" });
+  const [f, setF] = useState({ enabled: !!a.enabled, threshold: dollars(a.threshold) || "10", amount: dollars(a.amount) || "50", payment_method: a.payment_method ? "" : "tok_visa" });
   const [saved, setSaved] = useState(false);
   const set = (k) => (v) => { setSaved(false); setF({ ...f, [k]: v }); };
   // No checks here: the API's validation errors are shown at their fields.
   const toMinor = (v) => (String(v).trim() === "" || isNaN(Number(v)) ? null : Math.round(Number(v) * 100));
   const s = useSubmit(async () => {
     setSaved(false);
-    await put(`workspaces/${ws}/wallet/auto-top-up`, { enabled: f.enabled, threshold: toMinor(f.threshold), amount: toMinor(f.amount), payment_method: f.payment_method });
+    const body = { enabled: f.enabled, threshold: toMinor(f.threshold), amount: toMinor(f.amount) };
+    if (f.payment_method) body.payment_method = f.payment_method;  // "" keeps the saved card
+    await put(`workspaces/${ws}/wallet/auto-top-up`, body);
     setSaved(true);
     onSaved();
   });
   return html`<form onSubmit=${s.run} novalidate aria-labelledby="atu-h" class="auto-top-up">
     <h3 id="atu-h">Automatic top-up</h3>
-    <p class="hint">When a charge leaves the balance below the threshold, the saved card is charged once for the amount.</p>
+    <p class="hint">When a charge leaves the balance below the threshold, the saved card is charged once for the amount (without you being there).</p>
     ${a.disabled_reason && html`<${Notice} kind="warn">Automatic top-up was switched off: ${a.disabled_reason}<//>`}
     <${Check} label="Top up automatically" name="enabled" checked=${f.enabled} onChange=${set("enabled")} error=${s.fieldError("enabled")} />
     <div class="grid2">
@@ -156,7 +194,7 @@ function AutoTopUp({ ws, a, onSaved }) {
       <${Field} label="Top up by (USD)" name="auto_amount" type="number" min="1" step="1" value=${f.amount} onInput=${set("amount")} error=${s.fieldError("amount")} />
     </div>
     <${Select} label="Card for automatic top-ups" name="auto_payment_method" value=${f.payment_method} onChange=${set("payment_method")} error=${s.fieldError("payment_method")}
-      options=${[["tok_visa", "Visa ending 4242 (test)"], ["tok_chargeDeclined", "Declined card (test)"]]} />
+      options=${[...(a.payment_method ? [["", "The saved card"]] : []), ["tok_visa", "Visa ending 4242 (test)"], ["tok_chargeDeclined", "Declined card (test)"]]} />
     <${FormError} error=${s.error} fields=${["enabled", "threshold", "amount", "payment_method"]} />
     <button class="btn" disabled=${s.busy}>Save automatic top-up</button>${saved && html`<span class="good" role="status"> Automatic top-up saved.</span>`}
   </form>`;

@@ -255,7 +255,8 @@ void addBillingRoutes(Api& api) {
            }});
   api.add({"PUT", ws + "/wallet/auto-top-up",
            "Auto top-up: when a charge leaves the balance below threshold, top up amount with "
-           "payment_method ({enabled, threshold, amount, payment_method})",
+           "the saved card, charged off-session ({enabled, threshold, amount, payment_method?: "
+           "saved first; default the saved card})",
            "billing", Auth::kAny, 16 * 1024, [&billing](Ctx& c) -> Result<http::Response> {
              MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"enabled", "threshold", "amount",
                                                              "payment_method"}));
@@ -267,9 +268,34 @@ void addBillingRoutes(Api& api) {
              if (!amount) return Error::invalid("amount", "is required (minor units)");
              a.threshold = *threshold;
              a.amount = *amount;
-             MJ_TRY_ASSIGN(a.payment_method, in.str("payment_method", 255));
+             MJ_TRY_ASSIGN(auto pm, in.optStr("payment_method", 255));
+             a.payment_method = pm.value_or("");
              MJ_TRY_ASSIGN(auto out, billing.setAutoTopUp(c.principal, c.param("ws"), a));
              return jsonResponse(200, out);
+           }});
+  api.add({"GET", ws + "/billing/payment-method",
+           "The card saved for renewals and auto top-ups (provider, customer, payment_method, "
+           "brand, last4, country, saved_at, pending)",
+           "billing", Auth::kAny, 0, [&billing](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto out, billing.savedCard(c.principal, c.param("ws")));
+             return jsonResponse(200, out);
+           }});
+  api.add({"PUT", ws + "/billing/payment-method",
+           "Replace the card saved for renewals and auto top-ups ({payment_method}); saved on "
+           "the provider's customer (a SetupIntent): 200 saved, 202 the customer must confirm "
+           "(POST …/billing/payment-method/confirm), 402 declined",
+           "billing", Auth::kAny, 16 * 1024, [&billing](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto in, JsonInput::from(c.body, {"payment_method"}));
+             MJ_TRY_ASSIGN(auto pm, in.str("payment_method", 255));
+             MJ_TRY_ASSIGN(auto out, billing.replaceSavedCard(c.principal, c.param("ws"), pm));
+             return jsonResponse(out.status, out.body);
+           }});
+  api.add({"POST", ws + "/billing/payment-method/confirm",
+           "Confirm a card that needed the customer's confirmation before it could be saved: "
+           "200 saved, 202 still waiting, 402 declined, 409 none waiting",
+           "billing", Auth::kAny, 1024, [&billing](Ctx& c) -> Result<http::Response> {
+             MJ_TRY_ASSIGN(auto out, billing.confirmSavedCard(c.principal, c.param("ws")));
+             return jsonResponse(out.status, out.body);
            }});
   for (const char* verb : {"approve", "deny"}) {
     bool approve = std::string(verb) == "approve";
