@@ -188,6 +188,8 @@ class FakeStripe:
                                     "pm_processing": "processing"}.get(pm, "succeeded")
                 intent["payment_method"] = pm
                 intent["customer"] = customer
+                if form.get("setup_future_usage"):
+                    intent["setup_future_usage"] = form["setup_future_usage"]
                 if (intent["status"] == "succeeded" and customer
                         and form.get("setup_future_usage") == "off_session"):
                     with self.lock:
@@ -203,6 +205,9 @@ class FakeStripe:
                 return 404, {"error": {"type": "invalid_request_error", "code": "resource_missing"}}, 0
             if intent["status"] == "requires_action":
                 intent["status"] = "succeeded"  # the customer passed 3-D Secure meanwhile
+                if intent.get("customer") and intent.get("setup_future_usage") == "off_session":
+                    with self.lock:
+                        self.attached.add((intent["customer"], intent["payment_method"]))
             return 200, intent, 0
         if method == "GET" and path.startswith("/v1/payment_methods/"):
             pm = path.rsplit("/", 1)[1]
@@ -593,6 +598,34 @@ class StripeProviderTest(unittest.TestCase):
         [inv] = self.sql("SELECT status FROM invoices WHERE workspace_id = ? AND reason = "
                          "'subscription_cycle'", ws)
         self.assertEqual(inv[0], "paid")
+
+    def test_a_new_card_that_needed_3d_secure_is_saved_when_its_payment_succeeds(self):
+        ws, base = self.workspace()
+        r = self.owner.put(base + "/subscription", {"plan": "starter", "payment_method": "pm_3ds"})
+        self.assertEqual(r.status, 402, r)
+        self.assertIsNone(self.owner.get(base + "/billing/payment-method").json["payment_method"])
+        [cus] = self.customer_of(ws)
+        [req] = [q for q in self.fake.posts("/v1/payment_intents")
+                 if q["form"].get("customer") == cus["id"]]
+        self.assertEqual(req["form"]["setup_future_usage"], "off_session")
+        intent = next(i for i in self.fake.intents.values()
+                      if i["metadata"]["mailjuke_payment"] == req["form"]["metadata[mailjuke_payment]"])
+        # The customer passes 3-D Secure in Stripe's page; Stripe attaches the card and says so.
+        intent["status"] = "succeeded"
+        self.fake.attached.add((cus["id"], "pm_3ds"))
+        w = self.webhook({"id": "evt_" + uuid.uuid4().hex, "type": "payment_intent.succeeded",
+                          "created": int(time.time()), "data": {"object": intent}})
+        self.assertEqual(w.status, 200, w)
+        self.assertTrue(w.json["applied"])
+        card = self.owner.get(base + "/billing/payment-method").json
+        self.assertEqual(card["payment_method"], "pm_3ds")
+        self.assertEqual(card["customer"], cus["id"])
+        self.assertEqual(self.balance(base), 3900)  # the payment went to the wallet
+        # A second delivery of the event changes nothing (the payment is settled already).
+        w = self.webhook({"id": "evt_" + uuid.uuid4().hex, "type": "payment_intent.succeeded",
+                          "created": int(time.time()), "data": {"object": intent}})
+        self.assertEqual(w.status, 200, w)
+        self.assertEqual(self.balance(base), 3900)
 
     def test_a_card_never_attached_is_refused_off_session(self):
         ws, base = self.workspace()

@@ -41,19 +41,24 @@ class SandboxProvider final : public PaymentProvider {
     if ((r.save_for_future || !owner.empty()) && r.customer.empty())
       return ChargeOutcome{"declined", ref, "customer_required", ""};
     ChargeOutcome out{"declined", ref, "invalid_payment_method", ""};
+    // A card to save that needs 3-D Secure first: the reference carries it to confirm().
+    const std::string saving =
+        r.save_for_future ? std::string(kSavedPrefix) + token + "." + r.customer : "";
     if (token == "tok_visa" || token == "tok_fraud" ||
         isCountryCardToken(token))  // tok_de, tok_gb, …: a Visa from that country
       out = ChargeOutcome{"succeeded", ref, "", ""};
     else if (token == "tok_3ds_required" || token == "tok_authenticationRequired")
-      out = ChargeOutcome{"requires_action", ref, "", ""};
+      out = ChargeOutcome{"requires_action", saving.empty() ? ref : ref + "~" + saving, "", ""};
     else if (token == "tok_chargeDeclined")
       out = ChargeOutcome{"declined", ref, "card_declined", ""};
-    if (out.status == "succeeded" && r.save_for_future)
-      out.saved_payment_method = std::string(kSavedPrefix) + token + "." + r.customer;
+    if (out.status == "succeeded") out.saved_payment_method = saving;
     return out;
   }
   Result<ChargeOutcome> confirm(const std::string& provider_ref) override {
-    return ChargeOutcome{"succeeded", provider_ref, "", ""};
+    ChargeOutcome out{"succeeded", provider_ref, "", ""};
+    auto mark = provider_ref.find('~');
+    if (mark != std::string::npos) out.saved_payment_method = provider_ref.substr(mark + 1);
+    return out;
   }
   Result<RefundOutcome> refund(const RefundRequest& r) override {
     return RefundOutcome{"succeeded", "sbx_" + r.idempotency_key, ""};

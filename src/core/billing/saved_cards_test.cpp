@@ -153,6 +153,22 @@ TEST_P(SavedCardTest, ACardGivenWhileTheWalletPaysIsSavedThroughASetupIntent) {
   EXPECT_EQ(text("SELECT plan_id FROM subscriptions"), "starter");
 }
 
+TEST_P(SavedCardTest, ANewCardThatNeedsThreeDSecureIsSavedWhenItsPaymentIsConfirmed) {
+  ctx_->settings.billing.wallet_first = false;
+  auto sub =
+      service_->changeSubscription(owner_, "ws_1", {"starter", std::nullopt, "tok_3ds_required"});
+  ASSERT_FALSE(sub.ok());
+  EXPECT_EQ(sub.error().code, ErrorCode::kPaymentRequired);
+  EXPECT_EQ(text("SELECT payment_method FROM billing_customers"), "");
+  std::string pay = text("SELECT id FROM payments WHERE status = 'requires_action'");
+  ASSERT_FALSE(pay.empty());
+  auto confirmed = service_->confirmTopUp(owner_, "ws_1", pay);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.error().message;
+  EXPECT_EQ((*confirmed)["status"], "succeeded");
+  EXPECT_EQ(text("SELECT payment_method FROM billing_customers"),
+            "pm_sbx.tok_3ds_required.cus_sbx_ws_1");
+}
+
 TEST_P(SavedCardTest, ReplaceConfirmAndDeclineTheSavedCard) {
   auto got = service_->savedCard(owner_, "ws_1");
   ASSERT_TRUE(got.ok());

@@ -290,7 +290,14 @@ StripeAnswer classifyStripeAnswer(int http_status, std::string_view body) {
 
 ChargeOutcome intentOutcome(const Json& intent) {
   std::string id = str(intent, "id"), status = str(intent, "status");
-  if (status == "succeeded") return {"succeeded", id, ""};
+  if (status == "succeeded") {
+    ChargeOutcome out{"succeeded", id, ""};
+    // setup_future_usage=off_session: Stripe attached the card to the customer on success (also
+    // when 3-D Secure or processing delayed it), so it is the card to charge off-session.
+    if (str(intent, "setup_future_usage") == "off_session")
+      out.saved_payment_method = paymentMethodId(intent, "");
+    return out;
+  }
   if (status == "requires_action" || status == "requires_confirmation")
     return {"requires_action", id, ""};
   if (status == "processing" || status == "requires_capture") return {"processing", id, ""};

@@ -180,6 +180,14 @@ TEST(StripeAnswer, ClassifiesOddBodies) {
   EXPECT_EQ(intentOutcome(Json(3)).status, "declined");
   EXPECT_EQ(intentOutcome(Json::parse(R"({"id":"pi","status":"canceled"})")).failure_code,
             "canceled");
+  // A PaymentIntent that saved its card (confirmed after 3-D Secure, or a webhook) names it.
+  auto saved = intentOutcome(Json::parse(
+      R"({"id":"pi","status":"succeeded","setup_future_usage":"off_session","payment_method":{"id":"pm_9"}})"));
+  EXPECT_EQ(saved.saved_payment_method, "pm_9");
+  EXPECT_EQ(
+      intentOutcome(Json::parse(R"({"id":"pi","status":"succeeded","payment_method":"pm_9"})"))
+          .saved_payment_method,
+      "");
 }
 
 }  // namespace

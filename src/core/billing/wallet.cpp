@@ -342,6 +342,9 @@ Result<Json> BillingService::confirmTopUp(const Principal& p, const std::string&
   return ctx_.db.write<Json>([&](store::Tx& tx) -> Result<Json> {
     if (outcome.status == "succeeded") {
       MJ_TRY(creditPayment(tx, pay, now));
+      // A card the payment was to save (a subscription's new card) is saved now.
+      if (!outcome.saved_payment_method.empty())
+        MJ_TRY(storeSavedCard(tx, ws, {"saved", outcome.saved_payment_method}, now));
     } else if (outcome.status == "declined") {
       MJ_TRY(
           tx.exec("UPDATE payments SET status = 'failed', failure_code = ?, updated_at = ? "

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "core/billing/billing_service.h"
+#include "core/billing/stripe_client.h"
 #include "core/billing/stripe_signature.h"
 
 namespace mailjuke::core::billing {
@@ -91,6 +92,11 @@ Result<Json> BillingService::stripeWebhook(std::string_view signature, const std
     if (!pay) return out;  // not ours (or created elsewhere): acknowledged
     if (type == "payment_intent.succeeded") {
       MJ_TRY(creditPayment(tx, pay->text(0), now));
+      // The card saved by a payment that was waiting (3-D Secure, processing); a late event
+      // for a payment settled long ago must not replace a card saved since.
+      std::string saved = object ? intentOutcome(*object).saved_payment_method : "";
+      if (!saved.empty() && pay->text(1) == "requires_action")
+        MJ_TRY(storeSavedCard(tx, pay->text(2), {"saved", saved}, now));
       out["applied"] = true;
     } else if (type == "payment_intent.processing") {
       MJ_TRY(
