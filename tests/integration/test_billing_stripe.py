@@ -547,12 +547,27 @@ class StripeProviderTest(unittest.TestCase):
         while time.time() < deadline:
             rows = self.sql("SELECT COUNT(*) FROM invoices WHERE workspace_id = ? AND reason = "
                             "'subscription_cycle'", ws)
+            # Done when the invoice is paid or the subscription fell past due (the payment row
+            # is written before either, in its own transaction).
             if rows[0][0] and self.sql("SELECT COUNT(*) FROM payments p JOIN invoices i ON "
                                        "i.id = p.invoice_id WHERE i.workspace_id = ? AND "
-                                       "i.reason = 'subscription_cycle'", ws)[0][0]:
+                                       "i.reason = 'subscription_cycle'", ws)[0][0] and (
+                    self.sql("SELECT COUNT(*) FROM invoices WHERE workspace_id = ? AND reason = "
+                             "'subscription_cycle' AND status = 'paid'", ws)[0][0]
+                    or self.sql("SELECT COUNT(*) FROM subscriptions WHERE workspace_id = ? AND "
+                                "status <> 'active'", ws)[0][0]):
                 return
             time.sleep(0.5)
         self.fail(f"no renewal within 40 s (period end was {before})")
+
+    def subscription_when(self, base, status, timeout=15):
+        # The renewal records its payment, then moves the subscription in a later transaction.
+        deadline = time.time() + timeout
+        while True:
+            sub = self.owner.get(base + "/subscription").json
+            if sub["status"] == status or time.time() > deadline:
+                return sub
+            time.sleep(0.2)
 
     def customer_of(self, ws):
         return [c for c in self.fake.customers.values() if c["metadata"]["workspace_id"] == ws]
@@ -642,7 +657,7 @@ class StripeProviderTest(unittest.TestCase):
                    if q["form"].get("payment_method") == "pm_never_attached"]
         self.assertEqual(len(refused), 1)  # a 400 is not retried
         self.assertEqual(refused[0]["form"]["off_session"], "true")
-        self.assertEqual(self.owner.get(base + "/subscription").json["status"], "past_due")
+        self.assertEqual(self.subscription_when(base, "past_due")["status"], "past_due")
         [(code,)] = self.sql("SELECT p.failure_code FROM payments p JOIN invoices i ON i.id = "
                              "p.invoice_id WHERE i.workspace_id = ? AND i.reason = "
                              "'subscription_cycle'", ws)
@@ -659,7 +674,7 @@ class StripeProviderTest(unittest.TestCase):
         self.assertEqual((r.json["brand"], r.json["last4"], r.json["country"]),
                          ("visa", "4242", "US"))
         self.renew_now(ws)
-        sub = self.owner.get(base + "/subscription").json
+        sub = self.subscription_when(base, "past_due")
         self.assertEqual(sub["status"], "past_due")
         self.assertEqual(sub["payment_method"], "pm_auth_required")
         notices = [m for m in mj.outbox(self.server, kind="billing_payment_failed")
