@@ -5,10 +5,10 @@
 
 #include "core/billing/billing_options.h"
 #include "core/billing/billing_service.h"
+#include "core/billing/billing_test_util.h"
 #include "core/billing/domain_charges.h"
 #include "core/billing/fraud.h"
 #include "core/billing/invoices.h"
-#include "core/mail/mail_test_util.h"
 
 namespace mailjuke::core::billing {
 namespace {
@@ -37,29 +37,12 @@ TEST(FraudHelpers, DisposableDomainsIncludingSubdomainsAndConfig) {
   EXPECT_FALSE(isDisposableEmailDomain("a@burner.example"));
 }
 
-class BillingExtrasTest : public testing::MailDbTest {
+class BillingExtrasTest : public BillingDbTest {
  protected:
   void SetUp() override {
-    testing::MailDbTest::SetUp();
+    BillingDbTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    owner_.kind = Principal::Kind::kApiKey;
-    owner_.api_key_id = "key_owner";
-    owner_.key_workspace_id = "ws_1";
-    owner_.key_role = Role::kOwner;
     ctx_->settings.billing.domain_prices["com"] = 1200;
-    auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
-      MJ_TRY(
-          tx.exec("INSERT INTO users (id, email, name, password_hash, terms_accepted_at, "
-                  "business_use_confirmed_at, password_changed_at, created_at, updated_at) "
-                  "VALUES ('usr_1', 'owner@example.com', 'O', 'h', 1, 1, 1, 1, 1)"));
-      MJ_TRY(
-          tx.exec("INSERT INTO memberships (id, workspace_id, user_id, role, created_at) "
-                  "VALUES ('mem_1', 'ws_1', 'usr_1', 'owner', 1)"));
-      return {};
-    });
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    provider_ = makeSandboxProvider();
-    service_ = std::make_unique<BillingService>(*ctx_, *provider_);
   }
 
   int64_t balance() {
@@ -86,10 +69,6 @@ class BillingExtrasTest : public testing::MailDbTest {
     });
     ASSERT_TRUE(st.ok()) << st.error().message;
   }
-
-  Principal owner_;
-  std::unique_ptr<PaymentProvider> provider_;
-  std::unique_ptr<BillingService> service_;
 };
 
 TEST_P(BillingExtrasTest, DomainPurchaseChargeIsRefusedWithoutMoneyAndInvoicedWithIt) {

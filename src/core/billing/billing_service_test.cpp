@@ -2,38 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include "core/billing/billing_test_util.h"
 #include "core/billing/limits.h"
-#include "core/mail/mail_test_util.h"
 
 namespace mailjuke::core::billing {
 namespace {
 
 // Subscriptions, invoices, top-ups, renewals on SQLite and PostgreSQL (MAILJUKE_TEST_PG_URL),
 // with a manual clock starting 2025-12-01T00:00:00Z and the sandbox provider.
-class BillingTest : public testing::MailDbTest {
+class BillingTest : public BillingDbTest {
  protected:
-  void SetUp() override {
-    testing::MailDbTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    owner_.kind = Principal::Kind::kApiKey;
-    owner_.api_key_id = "key_owner";
-    owner_.key_workspace_id = "ws_1";
-    owner_.key_role = Role::kOwner;
-    auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
-      MJ_TRY(
-          tx.exec("INSERT INTO users (id, email, name, password_hash, terms_accepted_at, "
-                  "business_use_confirmed_at, password_changed_at, created_at, updated_at) "
-                  "VALUES ('usr_1', 'owner@example.com', 'O', 'h', 1, 1, 1, 1, 1)"));
-      MJ_TRY(
-          tx.exec("INSERT INTO memberships (id, workspace_id, user_id, role, created_at) "
-                  "VALUES ('mem_1', 'ws_1', 'usr_1', 'owner', 1)"));
-      return {};
-    });
-    ASSERT_TRUE(st.ok()) << st.error().message;
-    provider_ = makeSandboxProvider();
-    service_ = std::make_unique<BillingService>(*ctx_, *provider_);
-  }
-
   Json subscribe(const std::string& plan, std::optional<std::string> pm = "tok_visa",
                  bool preview = false, std::optional<Interval> interval = std::nullopt) {
     auto r = service_->changeSubscription(owner_, "ws_1", {plan, interval, pm, preview});
@@ -47,10 +25,6 @@ class BillingTest : public testing::MailDbTest {
   int64_t outboxCount(const std::string& kind) {
     return count("SELECT COUNT(*) FROM outbox WHERE kind = ?", {kind});
   }
-
-  Principal owner_;
-  std::unique_ptr<PaymentProvider> provider_;
-  std::unique_ptr<BillingService> service_;
 };
 
 TEST_P(BillingTest, SubscribeByCardThenUpgradeMidPeriodProratedToTheSecond) {
