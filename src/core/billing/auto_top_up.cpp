@@ -73,17 +73,8 @@ Result<Json> BillingService::setAutoTopUp(const Principal& p, const std::string&
                           "is required: no card is saved for automatic payments yet");
   if (in.enabled && pm != saved) {
     MJ_TRY_ASSIGN(auto card, saveCardFor(ws, pm));
-    if (card.status != "saved") {
-      Error e = Error::make(
-          ErrorCode::kPaymentRequired,
-          card.status == "requires_action"
-              ? std::string("the card needs the customer's confirmation before automatic "
-                            "top-ups can use it: save it with PUT …/billing/payment-method, "
-                            "confirm it, then turn automatic top-up on")
-              : "the card could not be saved for automatic top-ups (" + card.failure_code + ")");
-      e.fields.push_back({"payment_method", e.message});
-      return e;
-    }
+    if (card.status != "saved")
+      return cardNotSaved(card, "automatic top-ups", "turn automatic top-up on");
     pm = card.payment_method;
   }
   int64_t now = ctx_.clock.nowSeconds();

@@ -71,6 +71,9 @@ struct CardUse {
 // What a failed collection means for the customer, for notices: authentication_required (the
 // bank wants the cardholder, which an off-session charge cannot do) says how to pay on-session.
 std::string failureAdvice(const std::string& failure_code, bool auto_top_up);
+// A card given for automatic payments (`purpose`: "the renewals", "automatic top-ups") that
+// could not be saved: 402 on the payment_method field; `then` is the step after confirming.
+Error cardNotSaved(const SavedCard& card, const std::string& purpose, const std::string& then);
 
 struct RenewalReport {
   int renewed = 0, failed = 0, recovered = 0, canceled = 0, notices = 0;

@@ -56,6 +56,17 @@ std::string failureAdvice(const std::string& code, bool auto_top_up) {
   return code;
 }
 
+Error cardNotSaved(const SavedCard& card, const std::string& purpose, const std::string& then) {
+  Error e = Error::make(
+      ErrorCode::kPaymentRequired,
+      card.status == "requires_action"
+          ? "the card needs the customer's confirmation before " + purpose +
+                " can use it: save it with PUT …/billing/payment-method, confirm it, then " + then
+          : "the card could not be saved for " + purpose + " (" + card.failure_code + ")");
+  e.fields.push_back({"payment_method", e.message});
+  return e;
+}
+
 Result<std::string> BillingService::ensureCustomer(const std::string& ws) {
   const std::string provider = provider_.name();
   struct Known {

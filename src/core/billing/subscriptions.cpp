@@ -119,23 +119,6 @@ Result<Json> BillingService::subscriptionJson(store::Tx& tx, const std::string& 
               {"usage", usage}};
 }
 
-namespace {
-
-// A card given with the subscription that could not be saved for the renewals: nothing changed.
-Error cardNotSaved(const SavedCard& saved) {
-  Error e = Error::make(
-      ErrorCode::kPaymentRequired,
-      saved.status == "requires_action"
-          ? std::string("the card needs the customer's confirmation before it can pay the "
-                        "renewals: save it with PUT …/billing/payment-method, confirm it, then "
-                        "try again")
-          : "the card could not be saved for the renewals (" + saved.failure_code + ")");
-  e.fields.push_back({"payment_method", e.message});
-  return e;
-}
-
-}  // namespace
-
 Result<Json> BillingService::subscription(const Principal& p, const std::string& ws) {
   return ctx_.db.read<Json>([&](store::Tx& tx) -> Result<Json> {
     MJ_TRY(WorkspaceService::authorize(tx, p, ws, Action::kBillingRead));
@@ -249,7 +232,7 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
     if (plan_.action == "resume" && in.payment_method) {
       // A new card for the next renewals: saved on the customer first (SetupIntent).
       MJ_TRY_ASSIGN(auto saved, saveCardFor(ws, *in.payment_method));
-      if (saved.status != "saved") return cardNotSaved(saved);
+      if (saved.status != "saved") return cardNotSaved(saved, "the renewals", "try again");
       pm = saved.payment_method;
     }
     MJ_TRY(ctx_.db.run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
@@ -280,7 +263,7 @@ Result<Json> BillingService::changeSubscription(const Principal& p, const std::s
   // given while the wallet pays is saved through a SetupIntent.
   if (plan_.pays_with != "card" && in.payment_method) {
     MJ_TRY_ASSIGN(auto saved, saveCardFor(ws, *in.payment_method));
-    if (saved.status != "saved") return cardNotSaved(saved);
+    if (saved.status != "saved") return cardNotSaved(saved, "the renewals", "try again");
     pm = saved.payment_method;
   }
   if (plan_.pays_with == "card") {
