@@ -79,15 +79,7 @@ class OutboxBouncesTest(unittest.TestCase):
         cls.server.cleanup()
         cls.controller.stop()
 
-    @staticmethod
-    def wait(predicate, what, deadline=20):
-        end = time.time() + deadline
-        while time.time() < end:
-            result = predicate()
-            if result:
-                return result
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}")
+    wait = staticmethod(mj.wait_until)
 
     def row(self, address, kind="verify_email"):
         rows = mj.outbox(self.server, to=address, kind=kind)

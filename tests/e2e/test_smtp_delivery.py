@@ -85,15 +85,7 @@ class DeliveryTest(unittest.TestCase):
         q = dns.message.make_query(name, rdtype)
         return dns.query.udp(q, "127.0.0.1", port=cls.dns_port, timeout=2)
 
-    @staticmethod
-    def wait(predicate, what, deadline=20):
-        end = time.time() + deadline
-        while time.time() < end:
-            result = predicate()
-            if result:
-                return result
-            time.sleep(0.1)
-        raise AssertionError(f"timed out waiting for {what}")
+    wait = staticmethod(mj.wait_until)
 
     def send(self, to, subject):
         with mailtest.submission(self.server, "alice@acme-out.com", PASSWORD) as s:

@@ -260,6 +260,17 @@ class Client:
         return r.json["id"]
 
 
+def wait_until(predicate, what, deadline=20):
+    """Polls `predicate` every 0.1 s; returns its first truthy result, or fails naming `what`."""
+    end = time.time() + deadline
+    while time.time() < end:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def operator_client(server):
     c = server.client()
     r = c.login(server.operator_email, server.operator_password)

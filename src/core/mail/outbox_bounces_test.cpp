@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "core/mail/dsn_report.h"
-#include "core/mail/mail_test_util.h"
+#include "core/mail/mail_store_test_util.h"
 #include "core/mail/outbox_sender.h"
 #include "core/notify/outbox.h"
 #include "core/pagination.h"
@@ -102,21 +102,8 @@ TEST(DsnReport, HardBounces) {
   EXPECT_FALSE(isHardBounce(""));
 }
 
-class OutboxBounceTest : public testing::MailDbTest {
+class OutboxBounceTest : public testing::MailStoreDbTest {
  protected:
-  void SetUp() override {
-    MailDbTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    store_ = std::make_unique<MailStore>(*ctx_, *blobs_);
-    directory_ = std::make_unique<MailDirectory>(*ctx_);
-    ASSERT_TRUE(directory_->refresh().ok());
-  }
-  void TearDown() override {
-    directory_.reset();
-    store_.reset();
-    MailDbTest::TearDown();
-  }
-
   // One platform message to `to`, handed to the outbound queue; its outbox id.
   std::string queued(const std::string& to, const std::string& kind = "verify_email") {
     auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) {
@@ -166,9 +153,6 @@ class OutboxBounceTest : public testing::MailDbTest {
     d.recipients.push_back({rcpt, status, "550 " + status + " rejected", ""});
     return buildDsn(d);
   }
-
-  std::unique_ptr<MailStore> store_;
-  std::unique_ptr<MailDirectory> directory_;
 };
 
 TEST_P(OutboxBounceTest, DeliveryWorkersPermanentFailureMarksTheRowAndSuppresses) {

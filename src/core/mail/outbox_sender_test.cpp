@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "core/domains/dkim_key.h"
-#include "core/mail/mail_test_util.h"
+#include "core/mail/mail_store_test_util.h"
 #include "core/mailauth/dkim.h"
 #include "core/mailauth/fake_resolver.h"
 #include "core/notify/outbox.h"
@@ -19,21 +19,8 @@
 namespace mailjuke::core {
 namespace {
 
-class OutboxSenderTest : public testing::MailDbTest {
+class OutboxSenderTest : public testing::MailStoreDbTest {
  protected:
-  void SetUp() override {
-    MailDbTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    store_ = std::make_unique<MailStore>(*ctx_, *blobs_);
-    directory_ = std::make_unique<MailDirectory>(*ctx_);
-    ASSERT_TRUE(directory_->refresh().ok());
-  }
-  void TearDown() override {
-    directory_.reset();
-    store_.reset();
-    MailDbTest::TearDown();
-  }
-
   OutboxSender sender(const std::string& from = "no-reply@platform.test") {
     OutboxSenderOptions o;
     o.from_name = "MailJuke";
@@ -69,9 +56,6 @@ class OutboxSenderTest : public testing::MailDbTest {
     EXPECT_TRUE(blob.ok());
     return blob.ok() ? *blob : "";
   }
-
-  std::unique_ptr<MailStore> store_;
-  std::unique_ptr<MailDirectory> directory_;
 };
 
 TEST_P(OutboxSenderTest, RemoteRecipientGoesIntoTheQueueOnce) {

@@ -1,0 +1,32 @@
+// A fixture over the test database (SQLite, and PostgreSQL with MAILJUKE_TEST_PG_URL) with a
+// MailStore and a refreshed MailDirectory, for tests of what sends and receives platform mail.
+#pragma once
+
+#include <memory>
+
+#include "core/mail/mail_store.h"
+#include "core/mail/mail_test_util.h"
+#include "core/mailboxes/mail_directory.h"
+
+namespace mailjuke::core::testing {
+
+class MailStoreDbTest : public MailDbTest {
+ protected:
+  void SetUp() override {
+    MailDbTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    store_ = std::make_unique<MailStore>(*ctx_, *blobs_);
+    directory_ = std::make_unique<MailDirectory>(*ctx_);
+    ASSERT_TRUE(directory_->refresh().ok());
+  }
+  void TearDown() override {
+    directory_.reset();
+    store_.reset();
+    MailDbTest::TearDown();
+  }
+
+  std::unique_ptr<MailStore> store_;
+  std::unique_ptr<MailDirectory> directory_;
+};
+
+}  // namespace mailjuke::core::testing
