@@ -25,6 +25,16 @@ class MailStoreDbTest : public MailDbTest {
     MailDbTest::TearDown();
   }
 
+  // The first column of the first row as text: "<null>" for NULL or no row, "" on an error.
+  std::string text(const std::string& sql, const store::Params& params = {}) {
+    auto r = db_->read<std::string>([&](store::Tx& tx) -> Result<std::string> {
+      MJ_TRY_ASSIGN(auto row, tx.queryOne(sql, params));
+      return row && !row->isNull(0) ? row->text(0) : std::string("<null>");
+    });
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : "";
+  }
+
   std::unique_ptr<MailStore> store_;
   std::unique_ptr<MailDirectory> directory_;
 };

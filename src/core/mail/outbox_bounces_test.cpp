@@ -118,15 +118,6 @@ class OutboxBounceTest : public testing::MailStoreDbTest {
     return text("SELECT id FROM outbox WHERE to_address = ?", {to});
   }
 
-  std::string text(const std::string& sql, const store::Params& params = {}) {
-    auto r = db_->read<std::string>([&](store::Tx& tx) -> Result<std::string> {
-      MJ_TRY_ASSIGN(auto row, tx.queryOne(sql, params));
-      return row && !row->isNull(0) ? row->text(0) : std::string("<null>");
-    });
-    EXPECT_TRUE(r.ok());
-    return r.ok() ? *r : "";
-  }
-
   bool suppressed(const std::string& address) {
     auto r = db_->read<bool>(
         [&](store::Tx& tx) { return privacy::isSuppressed(tx, ctx_->secret_key, address); });

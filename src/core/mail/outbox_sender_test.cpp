@@ -34,15 +34,6 @@ class OutboxSenderTest : public testing::MailStoreDbTest {
     ASSERT_TRUE(st.ok()) << st.error().message;
   }
 
-  std::string text(const std::string& sql, const store::Params& params = {}) {
-    auto r = db_->read<std::string>([&](store::Tx& tx) -> Result<std::string> {
-      MJ_TRY_ASSIGN(auto row, tx.queryOne(sql, params));
-      return row && !row->isNull(0) ? row->text(0) : std::string("<null>");
-    });
-    EXPECT_TRUE(r.ok());
-    return r.ok() ? *r : "";
-  }
-
   void exec(const std::string& sql, const store::Params& params = {}) {
     auto st = db_->run(store::TxMode::kWrite, [&](store::Tx& tx) -> Status {
       MJ_TRY(tx.exec(sql, params));
